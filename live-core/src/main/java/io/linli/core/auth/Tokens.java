@@ -1,0 +1,56 @@
+package io.linli.core.auth;
+
+import io.linli.core.error.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Duration;
+
+/** Signed, expiring bearer tokens (HS256 JWTs through vertx-auth-jwt). The subject is the caller's id. */
+public final class Tokens {
+  private static final String ISSUER = "linli";
+  private final JWTAuth jwt;
+  private final Duration staffTtl;
+  private final Duration viewerTtl;
+
+  public Tokens(Vertx vertx, String secret, Duration staffTtl, Duration viewerTtl) {
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+        .setJWTOptions(new JWTOptions().setIssuer(ISSUER)));
+    this.staffTtl = staffTtl;
+    this.viewerTtl = viewerTtl;
+  }
+
+  public String issue(Caller caller) {
+    Duration ttl = caller.isStaff() ? staffTtl : viewerTtl;
+    JsonObject claims = new JsonObject()
+        .put("sub", Long.toString(caller.id()))
+        .put("kind", caller.kind().name())
+        .put("name", caller.name());
+    return jwt.generateToken(claims, new JWTOptions()
+        .setAlgorithm("HS256").setIssuer(ISSUER).setExpiresInSeconds((int) ttl.toSeconds()));
+  }
+
+  /** Fails with 401 when the token is missing, forged, or expired. */
+  public Future<Caller> verify(String token) {
+    if (token == null || token.isBlank()) {
+      return Future.failedFuture(Problem.unauthorized("A Bearer token is required."));
+    }
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(Problem.unauthorized("The token is not valid or has expired.")))
+        .compose(user -> {
+          JsonObject p = user.principal();
+          try {
+            return Future.succeededFuture(new Caller(Caller.Kind.valueOf(p.getString("kind")),
+                Long.parseLong(p.getString("sub")), p.getString("name", "")));
+          } catch (RuntimeException e) {
+            return Future.failedFuture(Problem.unauthorized("The token is not valid."));
+          }
+        });
+  }
+}

@@ -1,0 +1,3 @@
+package io.linli.core.store;
+
+public enum Role { OWNER, STAFF }

@@ -1,0 +1,3 @@
+package io.linli.core.stream;
+
+public enum StreamStatus { SCHEDULED, LIVE, ENDED }

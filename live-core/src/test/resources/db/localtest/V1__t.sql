@@ -1,0 +1,4 @@
+create table t (
+  id bigint primary key,
+  name text not null
+);
