@@ -1,0 +1,154 @@
+package io.linli.realtime;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One socket's bounded outbound queue (used on the socket's event loop only). Writes never wait: while the
+ * socket has fewer than {@code maxQueued} frames in flight they go straight out; beyond that a chat frame is
+ * dropped, a state frame waits as the latest of its key, any other event waits in order. A queue that stays
+ * full for {@code stuckAfter}, or that would have to hold more events than it may, gives up on the socket.
+ */
+final class Outbox {
+  /** Makes a socket's outbox; {@code onStuck} closes the socket. */
+  @FunctionalInterface
+  interface Factory {
+    Outbox create(ServerWebSocket ws, Runnable onStuck);
+  }
+
+  private final Vertx vertx;
+  private final ServerWebSocket ws;
+  private final int maxQueued;
+  private final long stuckAfterMs;
+  private final RoomMetrics metrics;
+  private final Runnable onStuck;
+  /** Frames waiting for room, oldest first; state frames keyed "s:" + key, events "e:" + a counter. */
+  private final LinkedHashMap<String, String> waiting = new LinkedHashMap<>();
+  private int waitingEvents;
+  private long eventNumber;
+  private int inFlight;
+  private long fullSince = -1;
+  private boolean flushing;
+  private boolean closed;
+
+  Outbox(Vertx vertx, ServerWebSocket ws, int maxQueued, long stuckAfterMs, RoomMetrics metrics, Runnable onStuck) {
+    this.vertx = vertx;
+    this.ws = ws;
+    this.maxQueued = maxQueued;
+    this.stuckAfterMs = stuckAfterMs;
+    this.metrics = metrics;
+    this.onStuck = onStuck;
+    ws.drainHandler(v -> flush());
+  }
+
+  void send(RoomFrame.Kind kind, String stateKey, String text) {
+    if (closed || ws.isClosed()) {
+      // The peer may have closed before our close handler ran: nothing more can go out.
+      close();
+      return;
+    }
+    flush();
+    if (waiting.isEmpty() && !full()) {
+      write(text);
+      return;
+    }
+    switch (kind) {
+      case CHAT -> metrics.dropped("slow");
+      case STATE -> {
+        // Re-inserted at the end so frames still leave in seq order.
+        if (waiting.remove("s:" + stateKey) != null) {
+          metrics.dropped("superseded");
+        }
+        waiting.put("s:" + stateKey, text);
+      }
+      case SNAPSHOT -> {
+        // Everything waiting is older than the snapshot and contained in it.
+        waiting.clear();
+        waitingEvents = 0;
+        waiting.put("e:" + (eventNumber++), text);
+        waitingEvents++;
+      }
+      case EVENT -> {
+        if (waitingEvents >= maxQueued) {
+          // It cannot be told the truth any more; closing lets it come back and resume or re-snapshot.
+          onStuck.run();
+          return;
+        }
+        waiting.put("e:" + (eventNumber++), text);
+        waitingEvents++;
+      }
+    }
+    becameFull();
+  }
+
+  void close() {
+    closed = true;
+    waiting.clear();
+  }
+
+  private boolean full() {
+    return inFlight >= maxQueued || ws.writeQueueFull();
+  }
+
+  private void flush() {
+    if (closed || ws.isClosed()) {
+      close();
+      return;
+    }
+    if (flushing) {
+      return; // a write completed synchronously inside the loop below; the loop carries on
+    }
+    flushing = true;
+    try {
+      while (!waiting.isEmpty() && !full() && !closed) {
+        Iterator<Map.Entry<String, String>> oldest = waiting.entrySet().iterator();
+        Map.Entry<String, String> next = oldest.next();
+        oldest.remove();
+        if (next.getKey().startsWith("e:")) {
+          waitingEvents--;
+        }
+        write(next.getValue());
+      }
+    } finally {
+      flushing = false;
+    }
+    if (waiting.isEmpty() && !full()) {
+      fullSince = -1;
+    }
+  }
+
+  private void write(String text) {
+    inFlight++;
+    metrics.sent();
+    ws.writeTextMessage(text).onComplete(ar -> {
+      inFlight--;
+      if (fullSince >= 0 || !waiting.isEmpty()) {
+        flush();
+      }
+    });
+  }
+
+  private void becameFull() {
+    if (fullSince < 0) {
+      fullSince = System.nanoTime();
+      checkStuckIn(stuckAfterMs);
+    }
+  }
+
+  private void checkStuckIn(long delayMs) {
+    vertx.setTimer(Math.max(1, delayMs), id -> {
+      if (closed || fullSince < 0) {
+        return;
+      }
+      long fullForMs = (System.nanoTime() - fullSince) / 1_000_000;
+      if (fullForMs >= stuckAfterMs) {
+        onStuck.run();
+      } else {
+        checkStuckIn(stuckAfterMs - fullForMs);
+      }
+    });
+  }
+}

@@ -1,0 +1,72 @@
+package io.linli.realtime;
+
+import io.linli.core.id.Ids;
+import io.linli.core.redis.Redis;
+import io.linli.core.room.SnapshotSource;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Builds {@code room.snapshot}: the room's own state from Redis (seq, epoch, recent chat, viewers) merged with
+ * every module's part (the stream from live-core, deals from commerce, ...).
+ */
+final class RoomSnapshots {
+  private final Redis redis;
+  private final Duration roomTtl;
+  private final List<SnapshotSource> sources = new CopyOnWriteArrayList<>();
+
+  RoomSnapshots(Redis redis, Duration roomTtl) {
+    this.redis = redis;
+    this.roomTtl = roomTtl;
+  }
+
+  /** The same source added twice (e.g. by a wiring that also passed it to the constructor) counts once. */
+  void add(SnapshotSource source) {
+    if (source != null && sources.stream().noneMatch(s -> s == source)) {
+      sources.add(source);
+    }
+  }
+
+  /**
+   * The seq is read before the modules' parts: a change racing with the snapshot then shows up in a frame
+   * after it (harmless, states are idempotent) instead of falling between the two (lost).
+   */
+  Future<RoomFrame> take(long streamId) {
+    RoomKeys keys = new RoomKeys(streamId);
+    return redis.<List<Object>>eval(RoomScripts.STATE,
+            new String[] {keys.seq(), keys.history(), keys.epoch(), keys.chat(), keys.viewersTotal()},
+            Ids.toText(Ids.next()), Long.toString(roomTtl.toSeconds()))
+        .compose(state -> Future.all(sources.stream().map(s -> s.snapshot(streamId)).toList())
+            .map(parts -> {
+              JsonObject snapshot = new JsonObject()
+                  .put("type", RoomFrame.SNAPSHOT)
+                  .put("seq", ((Number) state.get(1)).longValue())
+                  .put("epoch", (String) state.get(0))
+                  .put("pinned", new JsonArray())
+                  .put("polls", new JsonArray());
+              for (int i = 0; i < parts.size(); i++) {
+                JsonObject part = parts.resultAt(i);
+                if (part != null) {
+                  snapshot.mergeIn(part);
+                }
+              }
+              return snapshot
+                  .put("type", RoomFrame.SNAPSHOT)
+                  .put("seq", ((Number) state.get(1)).longValue())
+                  .put("epoch", (String) state.get(0))
+                  .put("chat", chat(state.subList(3, state.size())))
+                  .put("viewers", ((Number) state.get(2)).longValue());
+            }))
+        .map(RoomFrame::snapshot);
+  }
+
+  /** Chat is stored as the frames that were sent, oldest first; the snapshot lists them as they were. */
+  private static JsonArray chat(List<Object> frames) {
+    return frames.isEmpty() ? new JsonArray()
+        : new JsonArray("[" + String.join(",", frames.stream().map(String::valueOf).toList()) + "]");
+  }
+}

@@ -1,0 +1,171 @@
+package io.linli.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linli.core.db.ModuleSchema;
+import io.linli.core.testing.TestPlatform;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class RoomSocketTest {
+  private RoomNode node;
+  private Shop shop;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    node = RoomNode.start(vertx, TestPlatform.freshDatabase(List.of(new ModuleSchema("core"))));
+    shop = Shop.open(node.platform);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  @Test
+  void firstFrameIsTheSnapshotWithTheStreamAndTheViewerCount() {
+    try (Phone mei = node.join(shop.stream(), shop.viewer("Mei"))) {
+      JsonObject snapshot = mei.frames().get(0);
+      assertThat(snapshot.getString("type")).isEqualTo("room.snapshot");
+      assertThat(snapshot.getJsonObject("stream").getString("id")).isEqualTo(shop.stream());
+      assertThat(snapshot.getJsonObject("stream").getString("status")).isEqualTo("LIVE");
+      assertThat(snapshot.getLong("viewers")).isEqualTo(1);
+      assertThat(snapshot.getLong("seq")).isNotNull();
+      assertThat(snapshot.getString("epoch")).isNotBlank();
+      assertThat(snapshot.getJsonArray("chat")).isEmpty();
+      assertThat(snapshot.getJsonArray("pinned")).isEmpty();
+      assertThat(snapshot.getJsonArray("polls")).isEmpty();
+      assertThat(snapshot.getJsonObject("you").getString("role")).isEqualTo("viewer");
+
+      try (Phone lan = node.join(shop.stream(), shop.viewer("Lan"))) {
+        assertThat(lan.frames().get(0).getLong("viewers")).isEqualTo(2);
+        JsonObject viewers = mei.await(f -> "room.viewers".equals(f.getString("type")) && f.getLong("count") == 2,
+            Duration.ofSeconds(5));
+        assertThat(viewers.getString("key")).isEqualTo("viewers");
+        assertThat(viewers.getLong("version")).isPositive();
+        assertThat(node.gauge("linli.sockets.open")).isEqualTo(2);
+      }
+      mei.await(f -> "room.viewers".equals(f.getString("type")) && f.getLong("count") == 1, Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void chatReachesEveryoneAsPlainTextWithTheSendersRole() {
+    try (Phone host = node.join(shop.stream(), shop.ownerToken());
+        Phone staff = node.join(shop.stream(), shop.staffToken());
+        Phone mei = node.join(shop.stream(), shop.viewer("Mei"))) {
+      host.chat("  <b>hi</b> 今晚8点开团  ");
+
+      JsonObject got = mei.awaitType("chat.message");
+      assertThat(got.getString("text")).isEqualTo("<b>hi</b> 今晚8点开团");
+      assertThat(got.getJsonObject("from").getString("role")).isEqualTo("host");
+      assertThat(got.getJsonObject("from").getString("nickname")).isEqualTo("店长");
+      assertThat(got.getString("id")).isNotBlank();
+      assertThat(got.getString("at")).endsWith("Z");
+      assertThat(got.getLong("seq")).isGreaterThan(mei.frames().get(0).getLong("seq"));
+      assertThat(host.awaitType("chat.message")).isEqualTo(got);
+
+      staff.chat("到店自提");
+      assertThat(mei.await(f -> "到店自提".equals(f.getString("text")), Duration.ofSeconds(5))
+          .getJsonObject("from").getString("role")).isEqualTo("staff");
+
+      // A later joiner finds both in the snapshot, oldest first.
+      try (Phone lan = node.join(shop.stream(), shop.viewer("Lan"))) {
+        assertThat(lan.frames().get(0).getJsonArray("chat").stream()
+            .map(m -> ((JsonObject) m).getString("text")).toList())
+            .containsExactly("<b>hi</b> 今晚8点开团", "到店自提");
+      }
+    }
+  }
+
+  @Test
+  void invalidChatIsAnErrorForTheSenderOnly() {
+    try (Phone mei = node.join(shop.stream(), shop.viewer("Mei"));
+        Phone lan = node.join(shop.stream(), shop.viewer("Lan"))) {
+      mei.chat("x".repeat(node.platform.config().chatMaxLength() + 1));
+      JsonObject error = mei.awaitType("error");
+      assertThat(error.getString("code")).isEqualTo("bad-chat");
+      assertThat(error.getString("message")).contains("at most");
+
+      mei.chat("   ");
+      mei.await(f -> "error".equals(f.getString("type")) && f.getString("message").contains("blank"),
+          Duration.ofSeconds(5));
+      mei.sendText("{not json");
+      mei.await(f -> "bad-json".equals(f.getString("code")), Duration.ofSeconds(5));
+      mei.send(new JsonObject().put("type", "dance"));
+      mei.await(f -> "unknown-type".equals(f.getString("code")), Duration.ofSeconds(5));
+
+      mei.chat("ok");
+      assertThat(lan.awaitType("chat.message").getString("text")).isEqualTo("ok");
+      assertThat(lan.frames("chat.message")).hasSize(1);
+      assertThat(lan.frames("error")).isEmpty();
+    }
+  }
+
+  @Test
+  void refusesMissingAndBadTokensUnknownStreamsAndOtherStoresStaff() {
+    Vertx vertx = node.vertx;
+    assertThat(Phone.connect(vertx, node.port(), shop.stream(), null).awaitClose(Duration.ofSeconds(5)))
+        .isEqualTo(CloseCodes.UNAUTHORIZED);
+    assertThat(Phone.connect(vertx, node.port(), shop.stream(), "not-a-token").awaitClose(Duration.ofSeconds(5)))
+        .isEqualTo(CloseCodes.UNAUTHORIZED);
+    assertThat(Phone.connect(vertx, node.port(), "0NOSUCHSTREAM", shop.viewer("Mei"))
+        .awaitClose(Duration.ofSeconds(5))).isEqualTo(CloseCodes.NOT_FOUND);
+    assertThat(Phone.connect(vertx, node.port(), "not-an-id", shop.viewer("Mei"))
+        .awaitClose(Duration.ofSeconds(5))).isEqualTo(CloseCodes.NOT_FOUND);
+    Shop other = Shop.open(node.platform);
+    assertThat(Phone.connect(vertx, node.port(), shop.stream(), other.ownerToken())
+        .awaitClose(Duration.ofSeconds(5))).isEqualTo(CloseCodes.FORBIDDEN);
+    assertThat(node.gauge("linli.sockets.open")).isZero();
+
+    try (Phone bearer = Phone.connectWithBearer(vertx, node.port(), shop.stream(), shop.staffToken())) {
+      assertThat(bearer.awaitType("room.snapshot").getJsonObject("you").getString("role")).isEqualTo("staff");
+      // Staff are not audience.
+      assertThat(bearer.frames().get(0).getLong("viewers")).isZero();
+    }
+  }
+
+  @Test
+  void aFrameOverTheLimitClosesWith1009AndAFloodWith4429() {
+    try (Phone big = node.join(shop.stream(), shop.viewer("Big"));
+        Phone flood = node.join(shop.stream(), shop.viewer("Flood"))) {
+      big.sendText(new JsonObject().put("type", "chat.send")
+          .put("text", "x".repeat(node.platform.config().wsMaxFrameBytes())).encode());
+      assertThat(big.awaitClose(Duration.ofSeconds(5))).isEqualTo(CloseCodes.TOO_BIG);
+
+      for (int i = 0; i < 100 && !flood.isClosed(); i++) {
+        flood.trySend(new JsonObject().put("type", "nothing"));
+      }
+      assertThat(flood.awaitClose(Duration.ofSeconds(5))).isEqualTo(CloseCodes.TOO_MANY_FRAMES);
+    }
+  }
+
+  @Test
+  void aLostRedisSubscriptionSendsEverySocketAFreshSnapshot() {
+    try (Phone mei = node.join(shop.stream(), shop.viewer("Mei"));
+        Phone lan = node.join(shop.stream(), shop.viewer("Lan"))) {
+      node.platform.redis().call(c -> c.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub())).await();
+      for (Phone phone : List.of(mei, lan)) {
+        awaitSnapshots(phone, 2);
+      }
+      mei.chat("still here");
+      assertThat(lan.await(f -> "still here".equals(f.getString("text")), Duration.ofSeconds(5))).isNotNull();
+    }
+  }
+
+  private static void awaitSnapshots(Phone phone, int count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (phone.frames("room.snapshot").size() < count && System.nanoTime() < deadline) {
+      Phone.sleep(10);
+    }
+    assertThat(phone.frames("room.snapshot")).hasSizeGreaterThanOrEqualTo(count);
+  }
+}
