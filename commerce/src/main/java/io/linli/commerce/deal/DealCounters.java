@@ -1,0 +1,87 @@
+package io.linli.commerce.deal;
+
+import io.lettuce.core.ScriptOutputType;
+import io.linli.core.id.Ids;
+import io.linli.core.redis.LuaScript;
+import io.linli.core.redis.Redis;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hot, rebuildable half of a deal in Redis: stock left, counts, who holds how much, idempotency keys and
+ * joins still on their way to PostgreSQL. Every change is one Lua script, so checks and writes never race.
+ */
+public final class DealCounters {
+  private static final LuaScript JOIN = LuaScript.fromClasspath("lua/deal_join.lua", ScriptOutputType.MULTI);
+  private static final LuaScript RELEASE = LuaScript.fromClasspath("lua/deal_release.lua", ScriptOutputType.INTEGER);
+  private static final LuaScript INIT = LuaScript.fromClasspath("lua/deal_init.lua", ScriptOutputType.INTEGER);
+
+  private final Redis redis;
+
+  public DealCounters(Redis redis) {
+    this.redis = redis;
+  }
+
+  public record Join(long dealId, long buyerId, String idempotencyKey, int quantity, long orderId, long nowMillis,
+      boolean committedNow) {}
+
+  Future<JoinOutcome> join(Join j) {
+    String buyer = Ids.toText(j.buyerId());
+    String order = Ids.toText(j.orderId());
+    String inflight = order + ":" + buyer + ":" + j.quantity() + ":" + j.idempotencyKey();
+    return redis.<List<Object>>eval(JOIN, new DealKeys(j.dealId()).forJoin(), buyer, j.idempotencyKey(),
+            Integer.toString(j.quantity()), order, Long.toString(j.nowMillis()), j.committedNow() ? "1" : "0")
+        .map(reply -> JoinOutcome.parse(reply, inflight));
+  }
+
+  /** Takes back a join that never reached PostgreSQL; a no-op if it was already released or completed. */
+  Future<Boolean> release(long dealId, String inflightMember, boolean committed) {
+    return redis.<Long>eval(RELEASE, new DealKeys(dealId).forJoin(), inflightMember, committed ? "1" : "0")
+        .map(n -> n == 1L);
+  }
+
+  /** The order is in PostgreSQL: it no longer needs the sweeper's attention. */
+  Future<Void> completed(long dealId, String inflightMember) {
+    return redis.call(c -> c.zrem(new DealKeys(dealId).inflight(), inflightMember)).mapEmpty();
+  }
+
+  /** Builds the state from the record if Redis has none (new deal, or Redis lost its data). */
+  Future<Boolean> initIfMissing(Deal deal, RecordedCounts recorded) {
+    DealKeys keys = new DealKeys(deal.id());
+    List<String> args = new ArrayList<>(List.of(deal.status().name(),
+        Integer.toString(deal.stock() - recorded.units()), Integer.toString(deal.perBuyerLimit()),
+        Integer.toString(deal.threshold()), deal.countBy().name(), Integer.toString(recorded.buyers()),
+        Integer.toString(recorded.units()), Integer.toString(recorded.buyers()), Integer.toString(recorded.units()),
+        deal.status() == DealStatus.OPEN ? "0" : "1"));
+    recorded.unitsByBuyer().forEach((buyer, units) -> {
+      args.add(Ids.toText(buyer));
+      args.add(Integer.toString(units));
+    });
+    return redis.<Long>eval(INIT, new String[] {keys.state(), keys.buyers()}, args.toArray(String[]::new))
+        .map(n -> n == 1L);
+  }
+
+  /** Counts as Redis has them now, or null when Redis has no state for the deal. */
+  Future<DealCounts> read(long dealId) {
+    return redis.call(c -> c.hmget(new DealKeys(dealId).state(), "joinedBuyers", "joinedUnits", "committedBuyers",
+            "committedUnits", "remaining", "version"))
+        .map(values -> {
+          if (values.get(4).isEmpty()) {
+            return null;
+          }
+          return new DealCounts(num(values, 0), num(values, 1), num(values, 2), num(values, 3), num(values, 4),
+              values.get(5).getValueOrElse("0").isEmpty() ? 0 : Long.parseLong(values.get(5).getValue()));
+        });
+  }
+
+  /** Mirrors a status change of the record, so the script stops (or keeps) taking joins. */
+  Future<Void> setStatus(long dealId, DealStatus status) {
+    return redis.call(c -> c.hset(new DealKeys(dealId).state(), Map.of("status", status.name()))).mapEmpty();
+  }
+
+  private static int num(List<io.lettuce.core.KeyValue<String, String>> values, int i) {
+    return values.get(i).hasValue() ? Integer.parseInt(values.get(i).getValue()) : 0;
+  }
+}

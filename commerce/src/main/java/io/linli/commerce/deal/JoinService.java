@@ -1,0 +1,195 @@
+package io.linli.commerce.deal;
+
+import io.linli.commerce.deal.JoinOutcome.Accepted;
+import io.linli.commerce.deal.JoinOutcome.Closed;
+import io.linli.commerce.deal.JoinOutcome.Duplicate;
+import io.linli.commerce.deal.JoinOutcome.LimitReached;
+import io.linli.commerce.deal.JoinOutcome.NoState;
+import io.linli.commerce.deal.JoinOutcome.SoldOut;
+import io.linli.commerce.order.NewOrder;
+import io.linli.commerce.order.OrderService;
+import io.linli.commerce.order.OrderWriter;
+import io.linli.core.Platform;
+import io.linli.core.auth.Caller;
+import io.linli.core.error.Problem;
+import io.linli.core.id.Ids;
+import io.linli.core.room.RoomEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The hot path: a viewer's tap becomes an order. (1) one Lua script decides and reserves in Redis, (2) the
+ * order is committed in PostgreSQL, and only then (3) the viewer gets 201 and the room hears the new counts.
+ */
+public final class JoinService {
+  private static final int DUPLICATE_WAIT_TRIES = 20;
+  private static final long DUPLICATE_WAIT_MS = 100;
+  private static final int FORM_TRIES = 20;
+  private static final long FORM_RETRY_MS = 100;
+
+  private final Platform platform;
+  private final DealService deals;
+  private final DealCounters counters;
+  private final OrderWriter writer;
+  private final OrderService orders;
+  private final RoomEvents room;
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Timer latency;
+
+  public JoinService(Platform platform, DealService deals, DealCounters counters, OrderWriter writer,
+      OrderService orders, RoomEvents room) {
+    this.platform = platform;
+    this.deals = deals;
+    this.counters = counters;
+    this.writer = writer;
+    this.orders = orders;
+    this.room = room;
+    this.latency = Timer.builder("linli.joins.latency").description("Join decided and committed")
+        .publishPercentileHistogram().register(platform.metrics());
+  }
+
+  public record JoinRequest(long dealId, int quantity, String idempotencyKey, String ref, String pickupPointId) {}
+
+  public Future<JsonObject> join(Caller caller, JoinRequest req) {
+    if (!caller.isViewer()) {
+      return Future.failedFuture(Problem.forbidden("Only viewers join deals; sign in as a viewer."));
+    }
+    int max = platform.config().maxJoinQuantity();
+    if (req.quantity() < 1 || req.quantity() > max) {
+      return counted("bad-quantity", Future.<JsonObject>failedFuture(
+          Problem.unprocessable("quantity", "must be between 1 and " + max)));
+    }
+    if (req.pickupPointId() != null) {
+      // Pickup points arrive with the order pipeline; until then every order is collected at the store.
+      return counted("bad-pickup-point", Future.failedFuture(
+          Problem.unprocessable("pickupPointId", "this store has no pickup point " + req.pickupPointId())));
+    }
+    String key = req.idempotencyKey() != null ? req.idempotencyKey() : UUID.randomUUID().toString();
+    long started = System.nanoTime();
+    return deals.deal(req.dealId())
+        .compose(deal -> decide(deal, caller, req, key, true))
+        .onSuccess(x -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+  }
+
+  private Future<JsonObject> decide(Deal deal, Caller caller, JoinRequest req, String key, boolean mayRebuild) {
+    long orderId = Ids.next();
+    DealCounters.Join join = new DealCounters.Join(deal.id(), caller.id(), key, req.quantity(), orderId,
+        platform.clock().millis(), true);
+    return counters.join(join).compose(outcome -> {
+      if (outcome instanceof Accepted a) {
+        return counted("accepted", commit(deal, caller, req, key, a));
+      }
+      if (outcome instanceof Duplicate d) {
+        return counted("duplicate", replay(deal, d.orderId(), req.quantity(), 0));
+      }
+      if (outcome instanceof LimitReached l) {
+        return counted("limit-reached", Future.failedFuture(Problem.conflict("limit-reached",
+            "Per-household limit reached", "Each household may take " + deal.perBuyerLimit()
+                + "; you already hold " + l.alreadyHeld() + ".")));
+      }
+      if (outcome instanceof SoldOut s) {
+        return counted("sold-out", Future.failedFuture(Problem.conflict("sold-out", "Sold out",
+            s.remaining() == 0 ? "This deal is sold out." : "Only " + s.remaining() + " left.")));
+      }
+      if (outcome instanceof Closed c) {
+        return counted("closed", Future.failedFuture(Problem.gone("deal-closed", "Deal no longer open",
+            "This deal is " + c.status() + ".")));
+      }
+      if (outcome instanceof NoState && mayRebuild) {
+        return deals.rebuild(deal).compose(x -> decide(deal, caller, req, key, false));
+      }
+      return Future.failedFuture(new IllegalStateException("deal " + deal.id() + " has no Redis state"));
+    });
+  }
+
+  /** Step 2: the order is committed before anyone hears of it; if that fails the reservation is taken back. */
+  private Future<JsonObject> commit(Deal deal, Caller caller, JoinRequest req, String key, Accepted a) {
+    NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
+        req.quantity(), deal.groupPriceFen(), req.ref(), key);
+    return writer.write(order).transform(written -> {
+      if (written.succeeded()) {
+        counters.completed(deal.id(), a.inflight());
+        announce(deal, a);
+        return Future.succeededFuture(new JsonObject()
+            .put("order", new JsonObject().put("id", Ids.toText(order.id())).put("status", "PLACED")
+                .put("quantity", order.quantity()).put("amountFen", order.amountFen()))
+            .put("deal", a.counts().toJson().put("id", Ids.toText(deal.id())).put("status", a.status().name())));
+      }
+      Throwable failure = written.cause();
+      return counters.release(deal.id(), a.inflight(), true).transform(released -> isDuplicateKey(failure)
+          // The record already has this key (Redis had lost it): answer with the recorded order.
+          ? replayByKey(deal, caller, key, req.quantity())
+          : Future.failedFuture(failure));
+    });
+  }
+
+  /** Step 3: the room hears the counts (coalesced), and a crossing of the threshold is recorded once. */
+  private void announce(Deal deal, Accepted a) {
+    room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(deal.id()), a.counts().version(),
+        a.counts().toJson().put("dealId", Ids.toText(deal.id())).put("status", a.status().name()));
+    if (a.crossedThreshold()) {
+      formWhenRecorded(deal.id(), FORM_TRIES);
+    } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
+      deals.close(deal.id());
+    }
+  }
+
+  /**
+   * Orders counted in Redis before ours may still be on their way to PostgreSQL, so the record's count can lag
+   * for a moment: try again shortly. The deadline job forms the deal in any case if this gives up.
+   */
+  private void formWhenRecorded(long dealId, int triesLeft) {
+    deals.form(dealId).onSuccess(formed -> {
+      if (!formed && triesLeft > 1) {
+        platform.vertx().setTimer(FORM_RETRY_MS, t -> formWhenRecorded(dealId, triesLeft - 1));
+      }
+    });
+  }
+
+  /** The same key again: the first answer, nothing moved. The first attempt may still be committing. */
+  private Future<JsonObject> replay(Deal deal, long orderId, int quantity, int tries) {
+    return orders.find(orderId).compose(row -> {
+      if (row != null) {
+        if (row.getInteger("quantity") != quantity) {
+          return Future.failedFuture(Problem.unprocessable("Idempotency-Key",
+              "was already used for a join of " + row.getInteger("quantity") + "; use a new key"));
+        }
+        return deals.counts(deal).map(c -> new JsonObject()
+            .put("order", OrderService.toJson(row))
+            .put("deal", c.toJson().put("id", Ids.toText(deal.id()))));
+      }
+      if (tries >= DUPLICATE_WAIT_TRIES) {
+        return Future.failedFuture(Problem.conflict("in-progress", "Join in progress",
+            "A join with this Idempotency-Key is still being processed; retry shortly."));
+      }
+      Promise<Void> later = Promise.promise();
+      platform.vertx().setTimer(DUPLICATE_WAIT_MS, t -> later.complete());
+      return later.future().compose(x -> replay(deal, orderId, quantity, tries + 1));
+    });
+  }
+
+  private Future<JsonObject> replayByKey(Deal deal, Caller caller, String key, int quantity) {
+    return platform.pool()
+        .preparedQuery("select id from orders where deal_id = $1 and viewer_id = $2 and idempotency_key = $3")
+        .execute(io.vertx.sqlclient.Tuple.of(deal.id(), caller.id(), key))
+        .compose(rows -> replay(deal, rows.iterator().next().getLong("id"), quantity, 0));
+  }
+
+  private static boolean isDuplicateKey(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  private Future<JsonObject> counted(String outcome, Future<JsonObject> result) {
+    outcomes.computeIfAbsent(outcome, o -> Counter.builder("linli.joins").tag("outcome", o)
+        .description("Join attempts by outcome").register(platform.metrics())).increment();
+    return result;
+  }
+}

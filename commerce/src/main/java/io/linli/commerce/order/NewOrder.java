@@ -1,0 +1,10 @@
+package io.linli.commerce.order;
+
+/** An order about to be written: the join script has already reserved its stock. */
+public record NewOrder(long id, long dealId, long storeId, long streamId, long viewerId, int quantity,
+    long unitPriceFen, String ref, String idempotencyKey) {
+
+  public long amountFen() {
+    return unitPriceFen * quantity;
+  }
+}

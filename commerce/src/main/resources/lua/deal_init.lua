@@ -1,0 +1,20 @@
+-- Builds a deal's Redis state from the record (PostgreSQL), but only when there is none: live counters are
+-- never overwritten from the database during a sale (that resets them and oversells).
+-- KEYS: state, buyers
+-- ARGV: status, remaining, limit, threshold, countBy, joinedBuyers, joinedUnits, committedBuyers,
+--       committedUnits, formed (1/0), then buyer, units pairs
+local state, buyers = KEYS[1], KEYS[2]
+if redis.call('EXISTS', state) == 1 then
+  return 0
+end
+redis.call('HSET', state, 'status', ARGV[1], 'remaining', ARGV[2], 'limit', ARGV[3], 'threshold', ARGV[4],
+  'countBy', ARGV[5], 'joinedBuyers', ARGV[6], 'joinedUnits', ARGV[7], 'committedBuyers', ARGV[8],
+  'committedUnits', ARGV[9], 'version', '1')
+if ARGV[10] == '1' then
+  redis.call('HSET', state, 'formedBy', 'record')
+end
+redis.call('DEL', buyers)
+for i = 11, #ARGV, 2 do
+  redis.call('HSET', buyers, ARGV[i], ARGV[i + 1])
+end
+return 1

@@ -1,0 +1,30 @@
+-- Undoes a join whose order never reached PostgreSQL (its commit failed, or the sweeper found it abandoned).
+-- Idempotent: only an order still in the in-flight set is released.
+-- KEYS: state, buyers, idem, inflight (as in deal_join.lua)
+-- ARGV: in-flight member (order:buyer:qty:key), committed too (1 = pay on pickup)
+local state, buyers, idem, inflight = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local member = ARGV[1]
+if redis.call('ZREM', inflight, member) == 0 then
+  return 0
+end
+local orderId, buyer, qty, key = string.match(member, '^([^:]+):([^:]+):([^:]+):(.*)$')
+qty = tonumber(qty)
+local held = redis.call('HINCRBY', buyers, buyer, -qty)
+local goneBuyer = 0
+if held <= 0 then
+  redis.call('HDEL', buyers, buyer)
+  goneBuyer = 1
+end
+redis.call('HINCRBY', state, 'remaining', qty)
+redis.call('HINCRBY', state, 'joinedUnits', -qty)
+redis.call('HINCRBY', state, 'joinedBuyers', -goneBuyer)
+if ARGV[2] == '1' then
+  redis.call('HINCRBY', state, 'committedUnits', -qty)
+  redis.call('HINCRBY', state, 'committedBuyers', -goneBuyer)
+end
+redis.call('HINCRBY', state, 'version', 1)
+redis.call('HDEL', idem, buyer .. ':' .. key)
+if redis.call('HGET', state, 'formedBy') == orderId then
+  redis.call('HDEL', state, 'formedBy')
+end
+return 1
