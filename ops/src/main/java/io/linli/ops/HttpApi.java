@@ -1,0 +1,55 @@
+package io.linli.ops;
+
+import io.linli.commerce.api.CommerceRoutes;
+import io.linli.core.Platform;
+import io.linli.core.api.CoreRoutes;
+import io.linli.core.http.AccessLog;
+import io.linli.core.http.Api;
+import io.linli.core.http.ProblemHandler;
+import io.linli.core.http.RequestIds;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * The node's HTTP surface, built from the OpenAPI document: every operation is validated against it before
+ * a module's handler runs, and every failure leaves through the one problem+json handler.
+ */
+final class HttpApi {
+  private HttpApi() {}
+
+  static Future<Router> router(Platform platform, Node.Services services, PrometheusMeterRegistry registry) {
+    ContractDocument document = ContractDocument.load(platform.vertx());
+    return document.forValidation(platform.vertx()).map(contract -> {
+      RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler())
+          .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimitBytes()));
+      // Who may do what depends on the store a resource belongs to, so the services decide, not the router.
+      builder.getRoutes().forEach(route -> route.setDoSecurity(false));
+
+      Api api = new Api(builder);
+      new CoreRoutes(platform, services.stores(), services.streams(), services.viewers()).mount(api);
+      new CommerceRoutes(platform.auth(), services.products(), services.deals(), services.joins(),
+          services.orders()).mount(api);
+      builder.getRoute("metrics").addHandler(PrometheusScrapingHandler.create(registry));
+      builder.getRoute("openapi").addHandler(ctx -> ctx.response()
+          .putHeader("Content-Type", "application/yaml; charset=utf-8").end(document.text()));
+      // The upgrade is served by realtime below; a plain GET on it is a bad request, not a 501.
+      builder.getRoute("roomSocket").addHandler(ctx -> ctx.fail(400));
+
+      Router router = Router.router(platform.vertx());
+      router.route().handler(new RequestIds()).handler(new AccessLog());
+      services.realtime().mount(router);
+      router.route().subRouter(builder.createRouter());
+      ProblemHandler problems = new ProblemHandler();
+      router.route().failureHandler(problems);
+      for (int status : new int[] {400, 404, 405, 413, 415, 500, 501}) {
+        router.errorHandler(status, problems);
+      }
+      return router;
+    });
+  }
+}

@@ -1,0 +1,90 @@
+package io.linli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A retried tap (same Idempotency-Key) gets the first answer and moves nothing. */
+class IdempotencyTest {
+  private static Node node;
+  private static ApiClient api;
+  private static final java.util.concurrent.atomic.AtomicInteger PHONES = new java.util.concurrent.atomic.AtomicInteger();
+  private ApiClient.Shop shop;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(TestNode.freshDatabase());
+    api = new ApiClient(node.port());
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void openShop() {
+    shop = api.openShop("1390000010" + PHONES.incrementAndGet(), 10, "UNITS", 20, 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close().await();
+  }
+
+  @Test
+  void sameKeyTwiceGivesTheSameOrderAndMovesNothing() {
+    ApiClient.Viewer v = api.viewer("小王");
+    String path = "/api/deals/" + shop.dealId() + "/join";
+    JsonObject body = new JsonObject().put("quantity", 2);
+
+    ApiClient.Response first = ApiClient.expect(api.post(path, v.token(), body, Map.of("Idempotency-Key", "k-1")), 201);
+    ApiClient.Response again = ApiClient.expect(api.post(path, v.token(), body, Map.of("Idempotency-Key", "k-1")), 201);
+
+    assertThat(again.json().getJsonObject("order").getString("id"))
+        .isEqualTo(first.json().getJsonObject("order").getString("id"));
+    assertThat(again.json().getJsonObject("order").getInteger("quantity")).isEqualTo(2);
+    JsonObject deal = api.get("/api/deals/" + shop.dealId(), null).json();
+    assertThat(deal.getInteger("joinedUnits")).isEqualTo(2);
+    assertThat(deal.getInteger("remaining")).isEqualTo(18);
+    assertThat(ordersOf(v)).isEqualTo(1);
+
+    // At the limit (2 per household), a new key is refused, and nothing moves.
+    ApiClient.Response more = api.post(path, v.token(), new JsonObject().put("quantity", 1),
+        Map.of("Idempotency-Key", "k-2"));
+    assertThat(more.status()).isEqualTo(409);
+    assertThat(more.contentType()).startsWith("application/problem+json");
+    assertThat(more.json().getString("type")).endsWith("/limit-reached");
+    assertThat(api.get("/api/deals/" + shop.dealId(), null).json().getInteger("joinedUnits")).isEqualTo(2);
+    assertThat(ordersOf(v)).isEqualTo(1);
+  }
+
+  @Test
+  void sameKeyFromAnotherViewerIsTheirOwnJoin() {
+    ApiClient.Viewer a = api.viewer("甲");
+    ApiClient.Viewer b = api.viewer("乙");
+    String path = "/api/deals/" + shop.dealId() + "/join";
+    String orderA = ApiClient.expect(api.post(path, a.token(), new JsonObject().put("quantity", 1),
+        Map.of("Idempotency-Key", "shared")), 201).json().getJsonObject("order").getString("id");
+    String orderB = ApiClient.expect(api.post(path, b.token(), new JsonObject().put("quantity", 1),
+        Map.of("Idempotency-Key", "shared")), 201).json().getJsonObject("order").getString("id");
+    assertThat(orderA).isNotEqualTo(orderB);
+  }
+
+  @Test
+  void sameKeyWithAnotherQuantityIsRefused() {
+    ApiClient.Viewer v = api.viewer("丙");
+    String path = "/api/deals/" + shop.dealId() + "/join";
+    ApiClient.expect(api.post(path, v.token(), new JsonObject().put("quantity", 1),
+        Map.of("Idempotency-Key", "q")), 201);
+    ApiClient.Response changed = api.post(path, v.token(), new JsonObject().put("quantity", 2),
+        Map.of("Idempotency-Key", "q"));
+    assertThat(changed.status()).isEqualTo(422);
+    assertThat(ordersOf(v)).isEqualTo(1);
+  }
+
+  private static long ordersOf(ApiClient.Viewer v) {
+    return node.platform().pool()
+        .query("select count(*) from orders where viewer_id = " + io.linli.core.id.Ids.parse(v.id()))
+        .execute().await().iterator().next().getLong(0);
+  }
+}

@@ -1,0 +1,68 @@
+package io.linli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** The served OpenAPI document describes every operation, and every documented operation is implemented. */
+class OpenApiContractTest {
+  private static Node node;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(TestNode.freshDatabase());
+    api = new ApiClient(node.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close().await();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void noDocumentedOperationAnswers501() {
+    ApiClient.Response doc = ApiClient.expect(api.get("/api/openapi.yaml", null), 200);
+    assertThat(doc.contentType()).startsWith("application/yaml");
+    Map<String, Object> spec = new Yaml().load(doc.text());
+    assertThat(spec.get("openapi")).isEqualTo("3.1.0");
+    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) spec.get("paths");
+
+    List<String> checked = new ArrayList<>();
+    paths.forEach((path, item) -> item.keySet().stream().filter(m -> m.equals("get") || m.equals("post"))
+        .forEach(method -> {
+          String concrete = path.replaceAll("\\{[^}]+}", "0ABCDEFGHJKMN");
+          ApiClient.Response r = method.equals("get") ? api.get(concrete, null)
+              : api.post(concrete, null, new JsonObject());
+          assertThat(r.status()).as(method + " " + path + ": " + r.text()).isNotEqualTo(501).isLessThan(500);
+          checked.add(method + " " + path);
+        }));
+    assertThat(checked).contains("post /api/deals/{dealId}/join", "get /api/deals/{dealId}", "post /api/stores",
+        "get /health/ready", "get /metrics");
+  }
+
+  @Test
+  void healthAndMetrics() {
+    assertThat(api.get("/health/live", null).status()).isEqualTo(200);
+    ApiClient.Response ready = ApiClient.expect(api.get("/health/ready", null), 200);
+    assertThat(ready.json().getString("redis")).isEqualTo("UP");
+    assertThat(ready.json().getString("postgres")).isEqualTo("UP");
+    api.viewer("metrics");
+    ApiClient.Response metrics = ApiClient.expect(api.get("/metrics", null), 200);
+    assertThat(metrics.text()).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void everyResponseCarriesARequestId() {
+    ApiClient.Response r = api.get("/api/deals/0ABCDEFGHJKMN", null);
+    assertThat(r.json().getString("requestId")).isNotBlank();
+  }
+}

@@ -1,0 +1,24 @@
+package io.linli.ops;
+
+import io.linli.core.config.LinliConfig;
+import io.linli.core.testing.TestPlatform;
+import java.time.Clock;
+import java.util.Map;
+
+/** A real node for a test class: real Redis and PostgreSQL (a fresh database), a real HTTP port. */
+final class TestNode {
+  private TestNode() {}
+
+  static String freshDatabase() {
+    return TestPlatform.freshDatabase(Modules.SCHEMAS);
+  }
+
+  static Node start(String databaseUrl) {
+    return start(databaseUrl, Map.of());
+  }
+
+  static Node start(String databaseUrl, Map<String, String> env) {
+    LinliConfig config = TestPlatform.config(databaseUrl, env);
+    return Node.start(config, Clock.systemUTC()).await();
+  }
+}
