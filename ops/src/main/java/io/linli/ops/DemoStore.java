@@ -14,10 +14,11 @@ import java.time.ZoneId;
 
 /**
  * Seeds the demo store 鲜邻优选·幸福里店 through the same services the API uses: products, a live stream
- * "周三晚8点·鲜邻厨房" and an open deal. Runs again on the same data as a login (the phone is taken), so a
- * restarted demo keeps its store and still prints its links.
+ * "周三晚8点·鲜邻厨房" and an open deal. On data where the demo ran before it signs in instead and shows the
+ * same store, so a restarted demo keeps its store and still prints its links.
  */
 final class DemoStore {
+  static final String STORE = "鲜邻优选·幸福里店";
   static final String PHONE = "13800138000";
   static final String PASSWORD = "linli-demo-2026";
 
@@ -29,9 +30,22 @@ final class DemoStore {
 
   Future<String> seed() {
     Node.Services s = node.services();
-    return s.stores().signUp(new StoreService.SignUp("鲜邻优选·幸福里店", "王店长", PHONE, PASSWORD, "Asia/Shanghai"))
-        .compose(this::seedStore)
-        .recover(e -> s.stores().login(PHONE, PASSWORD).map(login -> links(login, null, null)));
+    return s.stores().login(PHONE, PASSWORD)
+        .compose(this::existing, missing -> s.stores()
+            .signUp(new StoreService.SignUp(STORE, "王店长", PHONE, PASSWORD, "Asia/Shanghai"))
+            .compose(this::seedStore));
+  }
+
+  /** The demo ran before on this data: show the same store's latest stream and its open deal. */
+  private Future<String> existing(JsonObject login) {
+    Node.Services s = node.services();
+    String token = login.getString("token");
+    long storeId = Ids.parse(login.getJsonArray("stores").getJsonObject(0).getString("id"));
+    return node.platform().tokens().verify(token)
+        .compose(owner -> s.streams().listForStore(owner, storeId))
+        .compose(streams -> streams.isEmpty() ? Future.succeededFuture(links(login, null, null))
+            : s.deals().snapshot(streams.get(0).id()).map(part -> links(login, streams.get(0).toJson(),
+                part.getJsonArray("deals").isEmpty() ? null : part.getJsonArray("deals").getJsonObject(0))));
   }
 
   private Future<String> seedStore(JsonObject signUp) {
@@ -61,7 +75,9 @@ final class DemoStore {
     out.append("  staff login:   phone ").append(PHONE).append(", password ").append(PASSWORD).append('\n');
     if (stream != null) {
       out.append("  stream:        ").append(base).append("/api/streams/").append(stream.getString("id")).append('\n');
-      out.append("  deal:          ").append(base).append("/api/deals/").append(deal.getString("id")).append('\n');
+      if (deal != null) {
+        out.append("  deal:          ").append(base).append("/api/deals/").append(deal.getString("id")).append('\n');
+      }
       out.append("  room socket:   ws://localhost:").append(node.port()).append("/ws/streams/")
           .append(stream.getString("id")).append("?token=<viewer token from POST /api/viewers>\n");
     } else {

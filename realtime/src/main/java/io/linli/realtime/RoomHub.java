@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -80,7 +79,7 @@ final class RoomHub<M extends RoomHub.Member> {
   private final ConcurrentHashMap<String, Channel<M>> byName = new ConcurrentHashMap<>();
   /** Channels whose subscription was interrupted: their next "subscribed" is Lettuce re-subscribing. */
   private final Set<String> interrupted = ConcurrentHashMap.newKeySet();
-  private BiConsumer<Long, Context> onGap = (streamId, context) -> {};
+  private Consumer<Long> onGap = streamId -> {};
   /** Every pub/sub command goes through this chain, so they reach Redis in the order they were made. */
   private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection;
   private boolean closed;
@@ -91,7 +90,7 @@ final class RoomHub<M extends RoomHub.Member> {
   }
 
   /** Called, on an event loop of the stream, when frames may have been missed: send its sockets a snapshot. */
-  void onGap(BiConsumer<Long, Context> handler) {
+  void onGap(Consumer<Long> handler) {
     this.onGap = handler;
   }
 
@@ -223,7 +222,7 @@ final class RoomHub<M extends RoomHub.Member> {
       return;
     }
     channel.groups.keySet().stream().findFirst()
-        .ifPresent(context -> context.runOnContext(v -> onGap.accept(channel.streamId, context)));
+        .ifPresent(context -> context.runOnContext(v -> onGap.accept(channel.streamId)));
   }
 
   private void disconnected() {

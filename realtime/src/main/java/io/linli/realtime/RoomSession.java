@@ -77,10 +77,6 @@ final class RoomSession implements RoomHub.Member {
     return member;
   }
 
-  boolean isClosed() {
-    return state == State.CLOSED;
-  }
-
   /** Wires the socket's handlers; client frames stay paused until the member has its snapshot. */
   void listen() {
     ws.textMessageHandler(this::received);

@@ -61,7 +61,8 @@ final class Rooms {
     if (ws.isClosed()) {
       return Future.succeededFuture();
     }
-    ws.setWriteQueueMaxSize(config.wsMaxQueuedFrames() * config.wsMaxFrameBytes());
+    // Outbox counts frames; this byte bound is the backstop for a few huge ones (e.g. snapshots).
+    ws.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, (long) config.wsMaxQueuedFrames() * config.wsMaxFrameBytes()));
     RoomSession session = new RoomSession(this, ws, connection, context, streamId, member, outboxes, tuning,
         config.wsMaxFrameBytes());
     session.listen();
@@ -84,8 +85,11 @@ final class Rooms {
     hub.leave(session);
     // While shutting down, Presence.clear() withdraws all of this node's viewers at once.
     if (session.member().caller().isViewer() && !closed) {
-      presence.change(session.streamId(), -1)
-          .onFailure(e -> LOG.warn("viewer count of stream {} not updated: {}", session.streamId(), e.toString()));
+      presence.change(session.streamId(), -1).onFailure(e -> {
+        if (!closed) { // a write still in flight when the node shut down is no news
+          LOG.warn("viewer count of stream {} not updated: {}", session.streamId(), e.toString());
+        }
+      });
     }
   }
 
@@ -107,7 +111,7 @@ final class Rooms {
    * The sockets start holding live frames before the snapshot is read, so none newer than the snapshot can
    * reach a client ahead of it; the snapshot is read once for the node and shared.
    */
-  private void resync(long streamId, Context context) {
+  private void resync(long streamId) {
     if (closed) {
       return;
     }

@@ -37,6 +37,10 @@ public final class CoreRoutes {
         .on("createStore", this::createStore)
         .on("login", this::login)
         .on("createStream", this::createStream)
+        .on("listStreams", ctx -> auth.staff(ctx)
+            .compose(c -> streams.listForStore(c, id(ctx, "storeId", "Store")))
+            .map(list -> Reply.ok(new JsonObject().put("streams",
+                new io.vertx.core.json.JsonArray(list.stream().map(Stream::toJson).toList())))))
         .on("getStream", ctx -> streams.get(id(ctx, "streamId", "Stream")).map(s -> Reply.ok(s.toJson())))
         .on("startStream", ctx -> auth.staff(ctx)
             .compose(c -> streams.start(c, id(ctx, "streamId", "Stream"))).map(s -> Reply.ok(s.toJson())))

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Streams of a store: schedule, go live, end. Every status change is told to the room. */
 public final class StreamService implements SnapshotSource {
@@ -46,6 +48,20 @@ public final class StreamService implements SnapshotSource {
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(Problem.notFound("Stream", Ids.toText(streamId)))
             : Future.succeededFuture(Stream.from(rows.iterator().next())));
+  }
+
+  /** The store's streams, newest schedule first (staff of the store only). */
+  public Future<List<Stream>> listForStore(Caller caller, long storeId) {
+    return stores.requireStaff(caller, storeId)
+        .compose(role -> platform.pool()
+            .preparedQuery("select " + Stream.COLUMNS + " from streams s join stores st on st.id = s.store_id"
+                + " where s.store_id = $1 order by s.scheduled_at desc limit 100")
+            .execute(Tuple.of(storeId)))
+        .map(rows -> {
+          List<Stream> list = new ArrayList<>();
+          rows.forEach(r -> list.add(Stream.from(r)));
+          return list;
+        });
   }
 
   /** Staff of the stream's store only; returns the stream so callers need not read it again. */
