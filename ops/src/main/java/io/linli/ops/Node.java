@@ -113,12 +113,13 @@ public final class Node {
 
   private static Future<Integer> deployHttp(Vertx vertx, Router router, LinliConfig config) {
     HttpServerOptions options = new HttpServerOptions()
-        .setPort(config.port())
+        // Port 0 gives each instance its own random port; -1 makes them share one random port.
+        .setPort(config.port() == 0 ? -1 : config.port())
         .setHost("0.0.0.0")
         .setMaxWebSocketFrameSize(config.wsMaxFrameBytes())
         .setMaxWebSocketMessageSize(config.wsMaxFrameBytes())
         .setCompressionSupported(true);
-    // Instances bound to the same port (port 0 included) share one listening socket.
+    // Instances bound to the same port share one listening socket; Vert.x spreads connections across them.
     List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(router, options);
