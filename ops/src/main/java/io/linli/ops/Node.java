@@ -4,6 +4,7 @@ import io.linli.commerce.api.CommerceRoutes;
 import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.deal.DealCounters;
 import io.linli.commerce.deal.DealDeadlines;
+import io.linli.commerce.deal.DealReconciler;
 import io.linli.commerce.deal.DealService;
 import io.linli.commerce.deal.JoinService;
 import io.linli.commerce.order.OrderService;
@@ -29,6 +30,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  /** A join still not written after this long belongs to a node that died between Redis and PostgreSQL. */
+  private static final Duration ABANDONED_AFTER = Duration.ofSeconds(15);
   private final Vertx vertx;
   private final Platform platform;
   private final Services services;
@@ -55,7 +59,7 @@ public final class Node {
   /** The services of a node, wired once; tests and the demo seeder call them directly. */
   public record Services(StoreService stores, StreamService streams, ViewerService viewers,
       ProductService products, DealService deals, JoinService joins, OrderService orders,
-      DealDeadlines deadlines, Realtime realtime) {}
+      DealDeadlines deadlines, DealReconciler reconciler, Realtime realtime) {}
 
   public static Future<Node> start(LinliConfig config, Clock clock) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -88,6 +92,7 @@ public final class Node {
               .compose(router -> deployHttp(vertx, router, config))
               .map(port -> {
                 services.deadlines().start(1000);
+                services.reconciler().start(5000);
                 return new Node(vertx, platform, services, port);
               });
         });
@@ -108,7 +113,8 @@ public final class Node {
     realtime.addSnapshotSource(streams);
     realtime.addSnapshotSource(deals);
     return new Services(stores, streams, viewers, products, deals, joins, orders,
-        new DealDeadlines(platform, deals), realtime);
+        new DealDeadlines(platform, deals), new DealReconciler(platform, deals, counters, ABANDONED_AFTER),
+        realtime);
   }
 
   private static Future<Integer> deployHttp(Vertx vertx, Router router, LinliConfig config) {
@@ -151,6 +157,7 @@ public final class Node {
 
   public Future<Void> close() {
     services.deadlines().stop();
+    services.reconciler().stop();
     return services.realtime().close()
         .transform(x -> vertx.executeBlocking(() -> {
           PlatformFactory.close(platform);

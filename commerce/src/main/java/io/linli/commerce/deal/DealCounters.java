@@ -17,6 +17,7 @@ public final class DealCounters {
   private static final LuaScript JOIN = LuaScript.fromClasspath("lua/deal_join.lua", ScriptOutputType.MULTI);
   private static final LuaScript RELEASE = LuaScript.fromClasspath("lua/deal_release.lua", ScriptOutputType.INTEGER);
   private static final LuaScript INIT = LuaScript.fromClasspath("lua/deal_init.lua", ScriptOutputType.INTEGER);
+  private static final LuaScript REPAIR = LuaScript.fromClasspath("lua/deal_repair.lua", ScriptOutputType.INTEGER);
 
   private final Redis redis;
 
@@ -61,6 +62,27 @@ public final class DealCounters {
     });
     return redis.<Long>eval(INIT, new String[] {keys.state(), keys.buyers()}, args.toArray(String[]::new))
         .map(n -> n == 1L);
+  }
+
+  /** Joins reserved in Redis before {@code olderThanMillis} whose order has not been confirmed written. */
+  Future<List<String>> staleInflight(long dealId, long olderThanMillis) {
+    return redis.call(c -> c.zrangebyscore(new DealKeys(dealId).inflight(),
+        io.lettuce.core.Range.create(0, olderThanMillis)));
+  }
+
+  /** Sets counts from the record if no join moved since {@code expectedVersion}; answers whether it did. */
+  Future<Boolean> repair(long dealId, long expectedVersion, RecordedCounts joined, RecordedCounts committed,
+      int remaining) {
+    DealKeys keys = new DealKeys(dealId);
+    List<String> args = new ArrayList<>(List.of(Long.toString(expectedVersion), Integer.toString(joined.buyers()),
+        Integer.toString(joined.units()), Integer.toString(committed.buyers()), Integer.toString(committed.units()),
+        Integer.toString(remaining)));
+    joined.unitsByBuyer().forEach((buyer, units) -> {
+      args.add(Ids.toText(buyer));
+      args.add(Integer.toString(units));
+    });
+    return redis.<Long>eval(REPAIR, new String[] {keys.state(), keys.buyers(), keys.inflight()},
+        args.toArray(String[]::new)).map(n -> n == 1L);
   }
 
   /** Counts as Redis has them now, or null when Redis has no state for the deal. */

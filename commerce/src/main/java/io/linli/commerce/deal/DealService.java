@@ -111,11 +111,10 @@ public final class DealService implements SnapshotSource {
         : rebuild(deal).compose(x -> counters.read(deal.id())));
   }
 
-  /** Redis has no state for this deal (it restarted empty): rebuild it from the orders on record. */
+  /** Redis has no state for this deal (it restarted empty): rebuild it from the record. */
   Future<Boolean> rebuild(Deal deal) {
     return platform.pool()
-        .preparedQuery("select viewer_id, sum(quantity)::int as units from orders where deal_id = $1"
-            + " and status in " + COMMITTED + " group by viewer_id")
+        .preparedQuery("select viewer_id, units from deal_buyers where deal_id = $1 and units > 0")
         .execute(Tuple.of(deal.id()))
         .compose(rows -> {
           Map<Long, Integer> byBuyer = new HashMap<>();
@@ -169,7 +168,13 @@ public final class DealService implements SnapshotSource {
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
             : tx.preparedQuery("update orders set status = 'CANCELLED', updated_at = now() where deal_id = $1"
                     + " and status in " + COMMITTED)
-                .execute(Tuple.of(dealId)).map(true));
+                .execute(Tuple.of(dealId))
+                // Cancelled orders hold nothing: the record's stock and limits are free again.
+                .compose(x -> tx.preparedQuery("update deals set sold_units = 0 where id = $1")
+                    .execute(Tuple.of(dealId)))
+                .compose(x -> tx.preparedQuery("update deal_buyers set units = 0 where deal_id = $1")
+                    .execute(Tuple.of(dealId)))
+                .map(true));
   }
 
   Future<Void> statusChanged(long dealId, DealStatus status) {

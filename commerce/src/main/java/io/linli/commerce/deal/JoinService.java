@@ -113,7 +113,7 @@ public final class JoinService {
   /** Step 2: the order is committed before anyone hears of it; if that fails the reservation is taken back. */
   private Future<JsonObject> commit(Deal deal, Caller caller, JoinRequest req, String key, Accepted a) {
     NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
-        req.quantity(), deal.groupPriceFen(), req.ref(), key);
+        req.quantity(), deal.groupPriceFen(), deal.perBuyerLimit(), req.ref(), key);
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
         counters.completed(deal.id(), a.inflight());
@@ -123,11 +123,12 @@ public final class JoinService {
                 .put("quantity", order.quantity()).put("amountFen", order.amountFen()))
             .put("deal", a.counts().toJson().put("id", Ids.toText(deal.id())).put("status", a.status().name())));
       }
+      // Redis said yes but the record said no (Redis had lost counts or keys), or the write failed:
+      // take the reservation back, and answer as the record decided.
       Throwable failure = written.cause();
       return counters.release(deal.id(), a.inflight(), true).transform(released -> isDuplicateKey(failure)
-          // The record already has this key (Redis had lost it): answer with the recorded order.
           ? replayByKey(deal, caller, key, req.quantity())
-          : Future.failedFuture(failure));
+          : Future.failedFuture(unknownViewer(failure)));
     });
   }
 
@@ -181,6 +182,13 @@ public final class JoinService {
         .preparedQuery("select id from orders where deal_id = $1 and viewer_id = $2 and idempotency_key = $3")
         .execute(io.vertx.sqlclient.Tuple.of(deal.id(), caller.id(), key))
         .compose(rows -> replay(deal, rows.iterator().next().getLong("id"), quantity, 0));
+  }
+
+  /** The order row refers to a viewer the record does not have (deleted, or a token from another database). */
+  private static Throwable unknownViewer(Throwable e) {
+    return e instanceof PgException pg && "23503".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).contains("viewer")
+        ? Problem.unauthorized("This viewer no longer exists; sign in again.") : e;
   }
 
   private static boolean isDuplicateKey(Throwable e) {

@@ -1,8 +1,8 @@
 package io.linli.commerce.order;
 
-/** An order about to be written: the join script has already reserved its stock. */
+/** An order about to be written: the join script has already reserved its stock in Redis. */
 public record NewOrder(long id, long dealId, long storeId, long streamId, long viewerId, int quantity,
-    long unitPriceFen, String ref, String idempotencyKey) {
+    long unitPriceFen, int perBuyerLimit, String ref, String idempotencyKey) {
 
   public long amountFen() {
     return unitPriceFen * quantity;

@@ -1,26 +1,51 @@
 package io.linli.commerce.order;
 
+import io.linli.core.error.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Writes new orders to PostgreSQL in natural batches: while one batch is being committed, the next one
- * gathers, so under a storm many orders share one round trip and one commit, and a lone order waits for no
- * timer. Each caller's future completes only after its own row is committed (a 2xx means committed).
+ * Writes new orders to PostgreSQL in natural batches: while one batch commits, the next gathers, so under a
+ * storm many orders share one round trip and one commit, and a lone order waits for no timer. Each caller's
+ * future completes only after its own row is committed (a 2xx means committed).
+ *
+ * <p>Each batch also moves the deal's sold units with a conditional update and each household's units against
+ * the deal's limit, so PostgreSQL refuses an oversell even if Redis lost its counts. A batch that is refused
+ * (or fails for any reason) is retried order by order, so one bad order cannot fail its neighbours.
  */
 public final class OrderWriter {
   static final String INSERT = "insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
       + " unit_price_fen, amount_fen, status, ref, idempotency_key) values ($1, $2, $3, $4, $5, $6, $7, $8,"
       + " 'PLACED', $9, $10)";
+  static final String TAKE_STOCK = "update deals set sold_units = sold_units + $2 where id = $1"
+      + " and sold_units + $2 <= stock";
+  static final String TAKE_LIMIT = "insert into deal_buyers(deal_id, viewer_id, units) select $1::bigint, $2::bigint,"
+      + " $3::int where $3::int <= $4::int on conflict (deal_id, viewer_id) do update set units = deal_buyers.units + excluded.units"
+      + " where deal_buyers.units + excluded.units <= $4::int";
   private static final int MAX_BATCH = 256;
 
-  private record Pending(NewOrder order, Promise<Void> promise, Context context) {}
+  private record Pending(NewOrder order, Promise<Void> promise, Context context) {
+    void complete(Throwable failure) {
+      context.runOnContext(v -> {
+        if (failure == null) {
+          promise.complete();
+        } else {
+          promise.fail(failure);
+        }
+      });
+    }
+  }
 
   private final Vertx vertx;
   private final Pool pool;
@@ -33,6 +58,7 @@ public final class OrderWriter {
     this.pool = pool;
   }
 
+  /** Completes when the order is committed; fails with a 409 Problem if the record refuses it. */
   public Future<Void> write(NewOrder order) {
     Promise<Void> promise = Promise.promise();
     Context context = vertx.getOrCreateContext();
@@ -63,26 +89,15 @@ public final class OrderWriter {
   }
 
   private void flush(List<Pending> batch) {
-    List<Tuple> rows = batch.stream().map(p -> tuple(p.order())).toList();
-    Future<?> written = rows.size() == 1
-        ? pool.preparedQuery(INSERT).execute(rows.get(0))
-        : pool.withTransaction(tx -> tx.preparedQuery(INSERT).executeBatch(rows));
-    written.onComplete(done -> {
+    List<NewOrder> orders = batch.stream().map(Pending::order).toList();
+    pool.withTransaction(tx -> writeAll(tx, orders)).onComplete(done -> {
       if (done.succeeded()) {
-        batch.forEach(p -> p.context().runOnContext(v -> p.promise().complete()));
+        batch.forEach(p -> p.complete(null));
       } else if (batch.size() == 1) {
-        Pending p = batch.get(0);
-        p.context().runOnContext(v -> p.promise().fail(done.cause()));
+        batch.get(0).complete(done.cause());
       } else {
-        // One bad row (say, a duplicate key) must not fail its neighbours: write them one by one.
-        batch.forEach(p -> pool.preparedQuery(INSERT).execute(tuple(p.order()))
-            .onComplete(one -> p.context().runOnContext(v -> {
-              if (one.succeeded()) {
-                p.promise().complete();
-              } else {
-                p.promise().fail(one.cause());
-              }
-            })));
+        batch.forEach(p -> pool.withTransaction(tx -> writeAll(tx, List.of(p.order())))
+            .onComplete(one -> p.complete(one.cause())));
       }
       next();
     });
@@ -100,7 +115,40 @@ public final class OrderWriter {
     flush(batch);
   }
 
-  private static Tuple tuple(NewOrder o) {
+  /** Stock first (deals in id order, so concurrent batches lock rows in the same order), then limits, then rows. */
+  private static Future<Void> writeAll(SqlConnection tx, List<NewOrder> orders) {
+    Map<Long, Integer> unitsByDeal = new TreeMap<>();
+    orders.forEach(o -> unitsByDeal.merge(o.dealId(), o.quantity(), Integer::sum));
+    Future<Void> stock = Future.succeededFuture();
+    for (Map.Entry<Long, Integer> deal : unitsByDeal.entrySet()) {
+      stock = stock.compose(x -> tx.preparedQuery(TAKE_STOCK).execute(Tuple.of(deal.getKey(), deal.getValue()))
+          .compose(rs -> rs.rowCount() == 1 ? Future.succeededFuture()
+              : Future.failedFuture(Problem.conflict("sold-out", "Sold out", "This deal is sold out."))));
+    }
+    List<Tuple> limits = orders.stream()
+        .sorted(Comparator.comparingLong(NewOrder::dealId).thenComparingLong(NewOrder::viewerId))
+        .map(o -> Tuple.of(o.dealId(), o.viewerId(), o.quantity(), o.perBuyerLimit()))
+        .toList();
+    List<Tuple> rows = orders.stream().map(OrderWriter::row).toList();
+    return stock
+        .compose(x -> tx.preparedQuery(TAKE_LIMIT).executeBatch(limits))
+        .compose(rs -> allWritten(rs) ? Future.succeededFuture()
+            : Future.failedFuture(Problem.conflict("limit-reached", "Per-household limit reached",
+                "This household already holds as many as the deal allows.")))
+        .compose(x -> tx.preparedQuery(INSERT).executeBatch(rows))
+        .mapEmpty();
+  }
+
+  private static boolean allWritten(RowSet<?> results) {
+    for (RowSet<?> r = results; r != null; r = r.next()) {
+      if (r.rowCount() != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Tuple row(NewOrder o) {
     return Tuple.from(new Object[] {o.id(), o.dealId(), o.storeId(), o.streamId(), o.viewerId(), o.quantity(),
         o.unitPriceFen(), o.amountFen(), o.ref(), o.idempotencyKey()});
   }

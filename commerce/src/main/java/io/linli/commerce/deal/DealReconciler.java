@@ -1,0 +1,144 @@
+package io.linli.commerce.deal;
+
+import io.linli.commerce.order.OrderStatus;
+import io.linli.core.Platform;
+import io.linli.core.id.Ids;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps Redis honest against the record. A join whose node died between the Lua script and the PostgreSQL
+ * commit leaves an in-flight reservation: once it is old enough, it is completed (the order is there) or
+ * released (it is not). Then, when no join is in flight, the deal's Redis counts are compared with the record
+ * and repaired if they drifted; the drift is a metric. Every node runs this; each step is idempotent.
+ */
+public final class DealReconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(DealReconciler.class);
+  private static final String COMMITTED = "('" + String.join("', '", OrderStatus.COMMITTED) + "')";
+
+  private final Platform platform;
+  private final DealService deals;
+  private final DealCounters counters;
+  private final Duration staleAfter;
+  private final AtomicLong drift = new AtomicLong();
+  private final Counter released;
+  private final Counter repaired;
+  private long timer = -1;
+
+  public DealReconciler(Platform platform, DealService deals, DealCounters counters, Duration staleAfter) {
+    this.platform = platform;
+    this.deals = deals;
+    this.counters = counters;
+    this.staleAfter = staleAfter;
+    platform.metrics().gauge("linli.deals.drift.units", drift);
+    this.released = Counter.builder("linli.joins.abandoned.released")
+        .description("In-flight joins whose order never reached PostgreSQL, released").register(platform.metrics());
+    this.repaired = Counter.builder("linli.deals.repairs")
+        .description("Deals whose Redis counts were repaired from the record").register(platform.metrics());
+  }
+
+  public void start(long periodMs) {
+    timer = platform.vertx().setPeriodic(periodMs, id -> runOnce()
+        .onFailure(e -> LOG.warn("reconciliation failed", e)));
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      platform.vertx().cancelTimer(timer);
+    }
+  }
+
+  /** One sweep over the deals still taking joins; answers the total drift found (units). */
+  public Future<Long> runOnce() {
+    return platform.pool().query("select id from deals where status in ('OPEN', 'FORMED')").execute()
+        .compose(rows -> {
+          List<Future<Long>> each = new ArrayList<>();
+          rows.forEach(r -> each.add(reconcile(r.getLong("id"))));
+          return Future.join(each).map(x -> each.stream().filter(Future::succeeded)
+              .mapToLong(Future::result).sum());
+        })
+        .onSuccess(drift::set);
+  }
+
+  Future<Long> reconcile(long dealId) {
+    long cutoff = platform.clock().millis() - staleAfter.toMillis();
+    return counters.staleInflight(dealId, cutoff)
+        .compose(stale -> Future.join(stale.stream().map(member -> settle(dealId, member)).toList()))
+        .compose(x -> deals.deal(dealId))
+        .compose(this::compareAndRepair);
+  }
+
+  /** The order made it to the record: the reservation is done. It did not: take the reservation back. */
+  private Future<Void> settle(long dealId, String member) {
+    long orderId = Ids.parse(member.substring(0, member.indexOf(':')));
+    return platform.pool().preparedQuery("select 1 from orders where id = $1").execute(Tuple.of(orderId))
+        .compose(rows -> rows.size() > 0 ? counters.completed(dealId, member)
+            : counters.release(dealId, member, true).map(done -> {
+              if (done) {
+                released.increment();
+                LOG.info("released abandoned join {} of deal {}", member, Ids.toText(dealId));
+              }
+              return null;
+            }));
+  }
+
+  private Future<Long> compareAndRepair(Deal deal) {
+    return counters.read(deal.id()).compose(redis -> {
+      if (redis == null) {
+        return deals.rebuild(deal).map(0L);
+      }
+      return recorded(deal).compose(rec -> {
+        long diff = Math.abs(redis.joinedUnits() - rec.joined().units())
+            + Math.abs(redis.joinedBuyers() - rec.joined().buyers())
+            + Math.abs(redis.committedUnits() - rec.committed().units())
+            + Math.abs(redis.committedBuyers() - rec.committed().buyers())
+            + Math.abs(redis.remaining() - (deal.stock() - rec.joined().units()));
+        if (diff == 0) {
+          return Future.succeededFuture(0L);
+        }
+        return counters.repair(deal.id(), redis.version(), rec.joined(), rec.committed(),
+                deal.stock() - rec.joined().units())
+            .map(done -> {
+              if (done) {
+                repaired.increment();
+                LOG.warn("deal {} drifted by {} and was repaired from the record", Ids.toText(deal.id()), diff);
+              }
+              return diff;
+            });
+      });
+    });
+  }
+
+  private record Recorded(RecordedCounts joined, RecordedCounts committed) {}
+
+  private Future<Recorded> recorded(Deal deal) {
+    Future<RecordedCounts> joined = platform.pool()
+        .preparedQuery("select viewer_id, units from deal_buyers where deal_id = $1 and units > 0")
+        .execute(Tuple.of(deal.id()))
+        .map(rows -> {
+          Map<Long, Integer> byBuyer = new HashMap<>();
+          rows.forEach(r -> byBuyer.put(r.getLong("viewer_id"), r.getInteger("units")));
+          return new RecordedCounts(byBuyer.size(), byBuyer.values().stream().mapToInt(Integer::intValue).sum(),
+              byBuyer);
+        });
+    Future<RecordedCounts> committed = platform.pool()
+        .preparedQuery("select count(distinct viewer_id)::int as buyers, coalesce(sum(quantity), 0)::int as units"
+            + " from orders where deal_id = $1 and status in " + COMMITTED)
+        .execute(Tuple.of(deal.id()))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new RecordedCounts(r.getInteger("buyers"), r.getInteger("units"), Map.of());
+        });
+    return Future.all(joined, committed).map(x -> new Recorded(joined.result(), committed.result()));
+  }
+}

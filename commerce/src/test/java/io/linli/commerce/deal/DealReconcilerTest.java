@@ -1,0 +1,138 @@
+package io.linli.commerce.deal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.linli.core.auth.Caller;
+import io.linli.core.error.Problem;
+import io.linli.core.id.Ids;
+import io.linli.core.testing.TestServices;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Redis against the record: abandoned joins, lost Redis data, drift, and commits that fail. */
+class DealReconcilerTest {
+  private static final AtomicInteger PHONES = new AtomicInteger();
+  private static DealFixture f;
+
+  @BeforeAll
+  static void start() {
+    f = new DealFixture();
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  private static String phone() {
+    return "1380000" + String.format("%04d", PHONES.incrementAndGet());
+  }
+
+  @Test
+  void aJoinAbandonedBetweenRedisAndPostgresIsReleased() {
+    long dealId = f.openDeal(phone(), 10, 2, 100);
+    Caller v = f.viewer("半路掉线");
+    // The script ran, then the node died before the order was written.
+    JoinOutcome outcome = f.counters.join(new DealCounters.Join(dealId, v.id(), "k", 2, Ids.next(),
+        f.clock.millis(), true)).await();
+    assertThat(outcome).isInstanceOf(JoinOutcome.Accepted.class);
+    assertThat(f.redisCounts(dealId).remaining()).isEqualTo(8);
+
+    f.reconciler.runOnce().await();
+    assertThat(f.redisCounts(dealId).remaining()).as("too young to be abandoned").isEqualTo(8);
+
+    f.clock.advance(Duration.ofSeconds(20));
+    f.reconciler.runOnce().await();
+    DealCounts after = f.redisCounts(dealId);
+    assertThat(after.remaining()).isEqualTo(10);
+    assertThat(after.joinedUnits()).isZero();
+    assertThat(after.joinedBuyers()).isZero();
+    // The household may join again, with the same key even (the first attempt never counted).
+    assertThat(f.joins.join(v, new JoinService.JoinRequest(dealId, 2, "k", null, null)).await()
+        .getJsonObject("deal").getInteger("joinedUnits")).isEqualTo(2);
+  }
+
+  @Test
+  void aJoinWrittenButNotAcknowledgedIsKept() {
+    long dealId = f.openDeal(phone(), 10, 2, 100);
+    Caller v = f.viewer("写完才断");
+    f.joins.join(v, new JoinService.JoinRequest(dealId, 1, "a", null, null)).await();
+    f.clock.advance(Duration.ofSeconds(20));
+    f.reconciler.runOnce().await();
+    assertThat(f.redisCounts(dealId).joinedUnits()).isEqualTo(1);
+    assertThat(f.recorded("select count(*) from orders where deal_id = $1", dealId)).isEqualTo(1);
+  }
+
+  @Test
+  void driftIsMeasuredAndRepairedFromTheRecord() {
+    long dealId = f.openDeal(phone(), 10, 2, 100);
+    f.joins.join(f.viewer("甲"), new JoinService.JoinRequest(dealId, 2, "a", null, null)).await();
+    f.platform.redis().call(c -> c.hset("gb:{deal:" + dealId + "}:state", "remaining", "3")).await();
+
+    long drift = f.reconciler.runOnce().await();
+    assertThat(drift).isEqualTo(5);
+    assertThat(f.redisCounts(dealId).remaining()).isEqualTo(8);
+    assertThat(f.reconciler.runOnce().await()).isZero();
+  }
+
+  @Test
+  void redisFlushedMidStormNeverOversells() {
+    long dealId = f.openDeal(phone(), 100, 1, 1000);
+    List<Caller> buyers = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      buyers.add(f.viewer("邻居" + i));
+    }
+    List<Future<?>> taps = new ArrayList<>();
+    for (int i = 0; i < buyers.size(); i++) {
+      taps.add(f.joins.join(buyers.get(i), new JoinService.JoinRequest(dealId, 1, "t", null, null)));
+      if (i == 120) {
+        TestServices.get().flushRedis();
+      }
+    }
+    Future.join(taps).otherwiseEmpty().await();
+
+    long sold = f.recorded("select coalesce(sum(quantity), 0) from orders where deal_id = $1", dealId);
+    long households = f.recorded("select count(distinct viewer_id) from orders where deal_id = $1", dealId);
+    long ok = taps.stream().filter(Future::succeeded).count();
+    assertThat(sold).isEqualTo(ok).isLessThanOrEqualTo(100);
+    assertThat(households).isEqualTo(sold);
+    assertThat(f.recorded("select sold_units from deals where id = $1", dealId)).isEqualTo(sold);
+
+    f.reconciler.runOnce().await();
+    DealCounts redis = f.redisCounts(dealId);
+    assertThat(redis.joinedUnits()).isEqualTo(sold);
+    assertThat(redis.remaining()).isEqualTo(100 - sold);
+    // The stock that is left can still be sold, and not a unit more.
+    int more = 0;
+    for (int i = 0; i < 150; i++) {
+      try {
+        f.joins.join(f.viewer("后来" + i), new JoinService.JoinRequest(dealId, 1, "late", null, null)).await();
+        more++;
+      } catch (Problem p) {
+        assertThat(p.type()).endsWith("/sold-out");
+      }
+    }
+    assertThat(sold + more).isEqualTo(100);
+  }
+
+  @Test
+  void aJoinWhoseCommitFailsLeavesNoCountBehind() {
+    long dealId = f.openDeal(phone(), 10, 2, 100);
+    Caller ghost = new Caller(Caller.Kind.VIEWER, Ids.next(), "不存在");
+    Throwable failure = catchThrowable(() ->
+        f.joins.join(ghost, new JoinService.JoinRequest(dealId, 1, "g", null, null)).await());
+    assertThat(failure).isInstanceOf(Problem.class);
+    assertThat(((Problem) failure).status()).isEqualTo(401);
+    DealCounts after = f.redisCounts(dealId);
+    assertThat(after.joinedUnits()).isZero();
+    assertThat(after.remaining()).isEqualTo(10);
+    assertThat(f.recorded("select sold_units from deals where id = $1", dealId)).isZero();
+  }
+}
