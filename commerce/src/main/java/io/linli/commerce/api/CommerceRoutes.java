@@ -6,6 +6,7 @@ import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.deal.CountBy;
 import io.linli.commerce.deal.DealService;
 import io.linli.commerce.deal.JoinService;
+import io.linli.commerce.deal.Tier;
 import io.linli.commerce.order.OrderService;
 import io.linli.core.auth.Auth;
 import io.linli.core.error.Problem;
@@ -14,8 +15,11 @@ import io.linli.core.http.Reply;
 import io.linli.core.id.Ids;
 import io.linli.core.time.Times;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /** HTTP for commerce: products, deals, joins, orders. */
 public final class CommerceRoutes {
@@ -38,6 +42,12 @@ public final class CommerceRoutes {
     api.on("createProduct", this::createProduct)
         .on("createDeal", this::createDeal)
         .on("getDeal", ctx -> deals.get(id(ctx, "dealId", "Deal")).map(Reply::ok))
+        .on("pauseDeal", ctx -> auth.staff(ctx).compose(c -> deals.pause(c, id(ctx, "dealId", "Deal")))
+            .map(Reply::ok))
+        .on("resumeDeal", ctx -> auth.staff(ctx).compose(c -> deals.resume(c, id(ctx, "dealId", "Deal")))
+            .map(Reply::ok))
+        .on("closeDeal", ctx -> auth.staff(ctx).compose(c -> deals.closeNow(c, id(ctx, "dealId", "Deal")))
+            .map(Reply::ok))
         .on("joinDeal", this::join)
         .on("getOrder", ctx -> auth.caller(ctx)
             .compose(c -> orders.get(c, id(ctx, "orderId", "Order"))).map(Reply::ok));
@@ -60,9 +70,14 @@ public final class CommerceRoutes {
     if (productId < 0) {
       return Future.failedFuture(Problem.unprocessable("productId", "is not a product of this store"));
     }
+    List<Tier> tiers = new ArrayList<>();
+    b.getJsonArray("tiers", new JsonArray()).forEach(t -> tiers.add(new Tier(((JsonObject) t).getInteger("minCount"),
+        ((JsonObject) t).getLong("priceFen"))));
     DealService.NewDeal deal = new DealService.NewDeal(productId, b.getLong("groupPriceFen"),
         b.getInteger("threshold"), CountBy.valueOf(b.getString("countBy")), b.getInteger("stock"),
-        b.getInteger("perBuyerLimit"), Times.parse("endsAt", b.getString("endsAt")));
+        b.getInteger("perBuyerLimit"), b.getInteger("maxPerOrder"),
+        b.getString("opensAt") == null ? null : Times.parse("opensAt", b.getString("opensAt")),
+        Times.parse("endsAt", b.getString("endsAt")), tiers);
     return auth.staff(ctx).compose(c -> deals.create(c, streamId, deal)).map(Reply::created);
   }
 

@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends deals whose deadline passed: formed ones close, unformed ones form if the record shows the threshold
- * met, or else fail. Every node runs this; {@code FOR UPDATE SKIP LOCKED} hands each deal to one node, and a
- * node that was down simply finds the overdue deals on its next tick.
+ * Opens scheduled deals when their time comes and ends deals whose deadline passed: formed ones close,
+ * unformed ones form if the record shows the threshold met, or else fail. Every node runs this; each change is
+ * a conditional update, so two nodes sweeping at once do the work once, and a node that was down simply finds
+ * the overdue deals on its next tick.
  */
 public final class DealDeadlines {
   private static final Logger LOG = LoggerFactory.getLogger(DealDeadlines.class);
@@ -43,33 +44,22 @@ public final class DealDeadlines {
   /** One sweep; answers how many deals it ended. */
   public Future<Integer> runOnce() {
     OffsetDateTime now = platform.clock().instant().atOffset(ZoneOffset.UTC);
-    return platform.pool()
-        .preparedQuery("select id, status from deals where status in ('OPEN', 'FORMED') and ends_at <= $1"
-            + " order by ends_at limit " + BATCH)
-        .execute(Tuple.of(now))
+    return deals.openDue(now)
+        // A deal paused at its deadline ends as whatever it was before the pause.
+        .compose(x -> platform.pool().preparedQuery("update deals set status = case when formed_at is null"
+                + " then 'OPEN' else 'FORMED' end where status = 'PAUSED' and ends_at <= $1")
+            .execute(Tuple.of(now)))
+        .compose(x -> platform.pool()
+            .preparedQuery("select id from deals where status in ('OPEN', 'FORMED') and ends_at <= $1"
+                + " order by ends_at limit " + BATCH)
+            .execute(Tuple.of(now)))
         .compose(rows -> {
           List<Future<Boolean>> ended = new ArrayList<>();
           for (Row r : rows) {
-            ended.add(end(r.getLong("id"), now));
+            ended.add(deals.end(r.getLong("id")));
           }
           return Future.join(ended).map(all -> (int) ended.stream().filter(f -> f.succeeded() && f.result())
               .count());
         });
-  }
-
-  private Future<Boolean> end(long dealId, OffsetDateTime now) {
-    return deals.form(dealId)
-        .compose(formed -> deals.close(dealId))
-        .compose(closed -> closed ? Future.succeededFuture(true) : failIfDue(dealId, now));
-  }
-
-  private Future<Boolean> failIfDue(long dealId, OffsetDateTime now) {
-    return platform.pool().withTransaction(tx -> tx
-            .preparedQuery("select id from deals where id = $1 and status = 'OPEN' and ends_at <= $2"
-                + " for update skip locked")
-            .execute(Tuple.of(dealId, now))
-            .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false) : deals.fail(tx, dealId)))
-        .compose(failed -> failed ? deals.statusChanged(dealId, DealStatus.FAILED).map(true)
-            : Future.succeededFuture(false));
   }
 }

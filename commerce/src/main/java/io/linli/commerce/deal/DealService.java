@@ -9,6 +9,7 @@ import io.linli.core.room.RoomEvents;
 import io.linli.core.room.SnapshotSource;
 import io.linli.core.stream.StreamService;
 import io.linli.core.stream.StreamStatus;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,8 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Deals: opening them, reading them with live counts, and the status changes that PostgreSQL decides
- * (formed exactly once, closed, failed), each mirrored to Redis and told to the room.
+ * (formed exactly once, closed, failed, opened, paused), each mirrored to Redis and told to the room.
  */
 public final class DealService implements SnapshotSource {
-  private static final String COMMITTED = "('" + String.join("', '", OrderStatus.COMMITTED) + "')";
+  static final String COMMITTED = "('" + String.join("', '", OrderStatus.COMMITTED) + "')";
   private static final String RECORDED_COUNT = "(select case when d.count_by = 'BUYERS'"
       + " then count(distinct o.viewer_id) else coalesce(sum(o.quantity), 0) end from orders o"
       + " where o.deal_id = d.id and o.status in " + COMMITTED + ")";
@@ -35,6 +38,7 @@ public final class DealService implements SnapshotSource {
   private final StreamService streams;
   private final DealCounters counters;
   private final RoomEvents room;
+  private final DealMetrics metrics;
   /** Deal rows never change but for status, which the join script owns on the hot path: safe to keep. */
   private final Map<Long, Deal> cache = new ConcurrentHashMap<>();
 
@@ -43,19 +47,26 @@ public final class DealService implements SnapshotSource {
     this.streams = streams;
     this.counters = counters;
     this.room = room;
+    this.metrics = new DealMetrics(platform.metrics());
   }
 
   public record NewDeal(long productId, long groupPriceFen, int threshold, CountBy countBy, int stock,
-      int perBuyerLimit, OffsetDateTime endsAt) {}
+      int perBuyerLimit, Integer maxPerOrder, OffsetDateTime opensAt, OffsetDateTime endsAt, List<Tier> tiers) {
+
+    public NewDeal(long productId, long groupPriceFen, int threshold, CountBy countBy, int stock,
+        int perBuyerLimit, OffsetDateTime endsAt) {
+      this(productId, groupPriceFen, threshold, countBy, stock, perBuyerLimit, null, null, endsAt, List.of());
+    }
+  }
 
   /** Opens a deal in a stream; its stock is taken from the product's, so two deals cannot sell the same units. */
   public Future<JsonObject> create(Caller caller, long streamId, NewDeal d) {
-    if (!d.endsAt().isAfter(platform.clock().instant().atOffset(d.endsAt().getOffset()))) {
-      return Future.failedFuture(Problem.unprocessable("endsAt", "must be in the future"));
+    OffsetDateTime now = platform.clock().instant().atOffset(ZoneOffset.UTC);
+    Problem invalid = DealRules.check(d, now);
+    if (invalid != null) {
+      return Future.failedFuture(invalid);
     }
-    if (d.perBuyerLimit() > d.stock()) {
-      return Future.failedFuture(Problem.unprocessable("perBuyerLimit", "cannot exceed the deal's stock"));
-    }
+    boolean scheduled = d.opensAt() != null && d.opensAt().isAfter(now);
     long id = Ids.next();
     return streams.requireStaff(caller, streamId)
         .compose(stream -> stream.status() == StreamStatus.ENDED
@@ -71,11 +82,15 @@ public final class DealService implements SnapshotSource {
             .compose(rows -> rows.size() == 0
                 ? Future.failedFuture(Problem.unprocessable("productId", "is not a product of this store"))
                 : tx.preparedQuery("insert into deals(id, store_id, stream_id, product_id, group_price_fen,"
-                        + " threshold, count_by, stock, per_buyer_limit, ends_at, status)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'OPEN')")
+                        + " threshold, count_by, stock, per_buyer_limit, max_per_order, opens_at, ends_at, status)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
                     .execute(Tuple.from(new Object[] {id, stream.storeId(), streamId, d.productId(),
                         d.groupPriceFen(), d.threshold(), d.countBy().name(), d.stock(), d.perBuyerLimit(),
-                        d.endsAt()})))))
+                        d.maxPerOrder(), d.opensAt(), d.endsAt(), scheduled ? "SCHEDULED" : "OPEN"})))
+            .compose(x -> d.tiers().isEmpty() ? Future.succeededFuture()
+                : tx.preparedQuery("insert into deal_tiers(deal_id, min_count, price_fen) values ($1, $2, $3)")
+                    .executeBatch(d.tiers().stream().map(t -> Tuple.of(id, t.minCount(), t.priceFen())).toList())
+                    .mapEmpty())))
         .compose(x -> deal(id))
         .compose(deal -> counters.initIfMissing(deal, new RecordedCounts(0, 0, Map.of()))
             .compose(x -> json(deal))
@@ -140,27 +155,36 @@ public final class DealService implements SnapshotSource {
   }
 
   private Future<Void> announceFormed(long dealId) {
+    metrics.formed.increment();
     return deal(dealId).compose(deal -> counters.setStatus(dealId, DealStatus.FORMED)
         .compose(x -> counts(deal))
-        .compose(c -> room.publish(deal.streamId(), "deal.formed", c.toJson()
-            .put("dealId", Ids.toText(dealId)).put("status", DealStatus.FORMED.name())))
-        .compose(x -> counts(deal))
+        .compose(c -> room.publish(deal.streamId(), "deal.formed", deal.progress(c, DealStatus.FORMED))
+            .map(c))
         .compose(c -> c.remaining() == 0 ? close(dealId).mapEmpty() : Future.succeededFuture()));
   }
 
-  /** Formed and sold out, or formed at its deadline: no more joins; its orders go on to fulfillment. */
+  /**
+   * Formed and sold out, formed at its deadline, or closed by the host: no more joins; every order pays the
+   * best tier reached (each change recorded) and goes on to fulfillment.
+   */
   public Future<Boolean> close(long dealId) {
-    return platform.pool().withTransaction(tx -> tx
-            .preparedQuery("update deals set status = 'CLOSED', closed_at = now() where id = $1"
-                + " and status = 'FORMED' returning id")
+    return deal(dealId).compose(deal -> platform.pool().withTransaction(tx -> tx
+            .preparedQuery("update deals d set status = 'CLOSED', closed_at = now() where id = $1"
+                + " and status = 'FORMED' returning " + RECORDED_COUNT + " as count")
             .execute(Tuple.of(dealId))
             .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-                : confirmOrders(tx, dealId).map(true)))
+                : confirmOrders(tx, dealId)
+                    .compose(x -> TierPricing.apply(tx, dealId,
+                        deal.ladder().priceAt(rows.iterator().next().getLong("count").intValue())))
+                    .map(adjusted -> {
+                      metrics.tierAdjusted.increment(adjusted);
+                      return true;
+                    })))
         .compose(closed -> closed ? statusChanged(dealId, DealStatus.CLOSED).map(true)
-            : Future.succeededFuture(false));
+            : Future.succeededFuture(false)));
   }
 
-  /** Missed its threshold by the deadline: every order is cancelled, once (the update only runs on OPEN). */
+  /** Missed its threshold: every order is cancelled, once (the update only runs on OPEN). */
   Future<Boolean> fail(SqlClient tx, long dealId) {
     return tx.preparedQuery("update deals set status = 'FAILED', closed_at = now() where id = $1"
             + " and status = 'OPEN' returning id")
@@ -174,7 +198,10 @@ public final class DealService implements SnapshotSource {
                     .execute(Tuple.of(dealId)))
                 .compose(x -> tx.preparedQuery("update deal_buyers set units = 0 where deal_id = $1")
                     .execute(Tuple.of(dealId)))
-                .map(true));
+                .map(x -> {
+                  metrics.failed.increment();
+                  return true;
+                }));
   }
 
   Future<Void> statusChanged(long dealId, DealStatus status) {
@@ -183,20 +210,101 @@ public final class DealService implements SnapshotSource {
             .put("dealId", Ids.toText(dealId)).put("status", status.name()))));
   }
 
+  // ---- the host's controls ----
+
+  /** Stops taking joins for now (a question to answer, a price to check); counts and holds stay. */
+  public Future<JsonObject> pause(Caller caller, long dealId) {
+    return control(caller, dealId, "update deals set status = 'PAUSED' where id = $1"
+        + " and status in ('OPEN', 'FORMED') returning status", DealStatus.PAUSED);
+  }
+
+  /** Takes joins again, as OPEN or, if it formed before the pause, FORMED; a threshold met meanwhile forms it. */
+  public Future<JsonObject> resume(Caller caller, long dealId) {
+    return requireStaff(caller, dealId)
+        .compose(deal -> platform.pool().preparedQuery("update deals set status = case when formed_at is null"
+                + " then 'OPEN' else 'FORMED' end where id = $1 and status = 'PAUSED' returning status")
+            .execute(Tuple.of(dealId)))
+        .compose(rows -> rows.size() == 0 ? unchangedOr(dealId, "resumed")
+            : statusChanged(dealId, DealStatus.valueOf(rows.iterator().next().getString("status")))
+                .compose(x -> form(dealId)).mapEmpty())
+        .compose(x -> get(dealId));
+  }
+
+  /** Ends the deal now: formed deals close (orders go on), unformed ones fail (orders cancelled). */
+  public Future<JsonObject> closeNow(Caller caller, long dealId) {
+    return requireStaff(caller, dealId)
+        .compose(deal -> platform.pool().preparedQuery("update deals set status = case when formed_at is null"
+                + " then 'OPEN' else 'FORMED' end where id = $1 and status = 'PAUSED'")
+            .execute(Tuple.of(dealId)))
+        .compose(x -> end(dealId))
+        .compose(ended -> ended ? Future.succeededFuture() : unchangedOr(dealId, "closed"))
+        .compose(x -> get(dealId));
+  }
+
+  /** Deadline or host: form if the record says so, close if formed, else fail. Answers whether it ended. */
+  Future<Boolean> end(long dealId) {
+    return form(dealId)
+        .compose(formed -> close(dealId))
+        .compose(closed -> closed ? Future.succeededFuture(true)
+            : platform.pool().withTransaction(tx -> fail(tx, dealId))
+                .compose(failed -> failed ? statusChanged(dealId, DealStatus.FAILED).map(true)
+                    : Future.succeededFuture(false)));
+  }
+
+  /** SCHEDULED deals whose opensAt has come start taking joins. */
+  Future<Integer> openDue(OffsetDateTime now) {
+    return platform.pool().preparedQuery("update deals set status = 'OPEN' where status = 'SCHEDULED'"
+            + " and opens_at <= $1 returning id")
+        .execute(Tuple.of(now))
+        .compose(rows -> {
+          List<Future<Void>> opened = new ArrayList<>();
+          rows.forEach(r -> opened.add(statusChanged(r.getLong("id"), DealStatus.OPEN)));
+          return Future.all(opened).map(rows.size());
+        });
+  }
+
+  private Future<JsonObject> control(Caller caller, long dealId, String sql, DealStatus target) {
+    return requireStaff(caller, dealId)
+        .compose(deal -> platform.pool().preparedQuery(sql).execute(Tuple.of(dealId)))
+        .compose(rows -> rows.size() == 0 ? unchangedOr(dealId, target.name().toLowerCase())
+            : statusChanged(dealId, target))
+        .compose(x -> get(dealId));
+  }
+
+  /** The same request twice is fine (200); a change the status does not allow is 409. */
+  private Future<Void> unchangedOr(long dealId, String verb) {
+    return fresh(dealId).compose(deal -> switch (verb) {
+      case "paused" -> deal.status() == DealStatus.PAUSED ? Future.<Void>succeededFuture() : refuse(deal, verb);
+      case "resumed" -> deal.status().takesJoins() ? Future.<Void>succeededFuture() : refuse(deal, verb);
+      case "closed" -> deal.status().ended() ? Future.<Void>succeededFuture() : refuse(deal, verb);
+      default -> refuse(deal, verb);
+    });
+  }
+
+  private static Future<Void> refuse(Deal deal, String verb) {
+    return Future.failedFuture(Problem.conflict("deal-status", "Deal status does not allow this",
+        "The deal is " + deal.status() + " and cannot be " + verb + "."));
+  }
+
+  private Future<Deal> requireStaff(Caller caller, long dealId) {
+    return deal(dealId).compose(deal -> streams.requireStaff(caller, deal.streamId()).map(deal));
+  }
+
   private Future<Void> confirmOrders(SqlClient tx, long dealId) {
     return tx.preparedQuery("update orders set status = 'CONFIRMED', updated_at = now() where deal_id = $1"
             + " and status = 'PLACED'")
         .execute(Tuple.of(dealId)).mapEmpty();
   }
 
-  /** Open and formed deals of the stream, with counts, for the room snapshot. */
+  /** Deals of the stream a viewer can act on or watch (scheduled, open, paused, formed), with counts. */
   @Override
   public Future<JsonObject> snapshot(long streamId) {
     return platform.pool()
-        .preparedQuery(Deal.SELECT + " where d.stream_id = $1 and d.status in ('OPEN', 'FORMED') order by d.id")
+        .preparedQuery(Deal.SELECT + " where d.stream_id = $1 and d.status in ('SCHEDULED', 'OPEN', 'PAUSED',"
+            + " 'FORMED') order by d.id")
         .execute(Tuple.of(streamId))
         .compose(rows -> {
-          List<Future<JsonObject>> deals = new java.util.ArrayList<>();
+          List<Future<JsonObject>> deals = new ArrayList<>();
           rows.forEach(r -> deals.add(json(Deal.from(r))));
           return Future.all(deals).map(all -> new JsonObject().put("deals", new JsonArray(all.list())));
         });

@@ -1,10 +1,17 @@
 package io.linli.commerce.deal;
 
-/** OPEN -> FORMED (threshold met) -> CLOSED (deadline, or sold out after forming); OPEN -> FAILED (deadline unformed). */
+/**
+ * SCHEDULED -> OPEN (at opensAt) -> FORMED (threshold met) -> CLOSED (deadline, sold out, or closed by the host);
+ * OPEN -> FAILED (deadline, or closed by the host, unformed). OPEN and FORMED may be PAUSED by the host and resumed.
+ */
 public enum DealStatus {
-  OPEN, FORMED, CLOSED, FAILED;
+  SCHEDULED, OPEN, PAUSED, FORMED, CLOSED, FAILED;
 
   public boolean takesJoins() {
     return this == OPEN || this == FORMED;
+  }
+
+  public boolean ended() {
+    return this == CLOSED || this == FAILED;
   }
 }

@@ -75,7 +75,10 @@ public final class JoinService {
     String key = req.idempotencyKey() != null ? req.idempotencyKey() : UUID.randomUUID().toString();
     long started = System.nanoTime();
     return deals.deal(req.dealId())
-        .compose(deal -> decide(deal, caller, req, key, true))
+        .compose(deal -> req.quantity() > deal.maxPerOrder()
+            ? counted("bad-quantity", Future.failedFuture(Problem.unprocessable("quantity",
+                "must be at most " + deal.maxPerOrder() + " per order")))
+            : decide(deal, caller, req, key, true))
         .onSuccess(x -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
@@ -100,8 +103,7 @@ public final class JoinService {
             s.remaining() == 0 ? "This deal is sold out." : "Only " + s.remaining() + " left.")));
       }
       if (outcome instanceof Closed c) {
-        return counted("closed", Future.failedFuture(Problem.gone("deal-closed", "Deal no longer open",
-            "This deal is " + c.status() + ".")));
+        return counted("not-open", Future.failedFuture(notOpen(c.status())));
       }
       if (outcome instanceof NoState && mayRebuild) {
         return deals.rebuild(deal).compose(x -> decide(deal, caller, req, key, false));
@@ -112,8 +114,10 @@ public final class JoinService {
 
   /** Step 2: the order is committed before anyone hears of it; if that fails the reservation is taken back. */
   private Future<JsonObject> commit(Deal deal, Caller caller, JoinRequest req, String key, Accepted a) {
+    // The price of the tier this join reached; if the deal climbs further, the close lowers it (TierPricing).
+    long unitPrice = deal.ladder().priceAt(a.counts().count(deal.countBy()));
     NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
-        req.quantity(), deal.groupPriceFen(), deal.perBuyerLimit(), req.ref(), key);
+        req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key);
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
         counters.completed(deal.id(), a.inflight());
@@ -121,7 +125,7 @@ public final class JoinService {
         return Future.succeededFuture(new JsonObject()
             .put("order", new JsonObject().put("id", Ids.toText(order.id())).put("status", "PLACED")
                 .put("quantity", order.quantity()).put("amountFen", order.amountFen()))
-            .put("deal", a.counts().toJson().put("id", Ids.toText(deal.id())).put("status", a.status().name())));
+            .put("deal", deal.progress(a.counts(), a.status()).put("id", Ids.toText(deal.id()))));
       }
       // Redis said yes but the record said no (Redis had lost counts or keys), or the write failed:
       // take the reservation back, and answer as the record decided.
@@ -135,7 +139,7 @@ public final class JoinService {
   /** Step 3: the room hears the counts (coalesced), and a crossing of the threshold is recorded once. */
   private void announce(Deal deal, Accepted a) {
     room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(deal.id()), a.counts().version(),
-        a.counts().toJson().put("dealId", Ids.toText(deal.id())).put("status", a.status().name()));
+        deal.progress(a.counts(), a.status()));
     if (a.crossedThreshold()) {
       formWhenRecorded(deal.id(), FORM_TRIES);
     } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
@@ -165,7 +169,8 @@ public final class JoinService {
         }
         return deals.counts(deal).map(c -> new JsonObject()
             .put("order", OrderService.toJson(row))
-            .put("deal", c.toJson().put("id", Ids.toText(deal.id()))));
+            .put("deal", c.toJson().put("id", Ids.toText(deal.id()))
+                .mergeIn(deal.ladder().view(c.count(deal.countBy())))));
       }
       if (tries >= DUPLICATE_WAIT_TRIES) {
         return Future.failedFuture(Problem.conflict("in-progress", "Join in progress",
@@ -182,6 +187,14 @@ public final class JoinService {
         .preparedQuery("select id from orders where deal_id = $1 and viewer_id = $2 and idempotency_key = $3")
         .execute(io.vertx.sqlclient.Tuple.of(deal.id(), caller.id(), key))
         .compose(rows -> replay(deal, rows.iterator().next().getLong("id"), quantity, 0));
+  }
+
+  private static Problem notOpen(DealStatus status) {
+    return switch (status) {
+      case SCHEDULED -> Problem.conflict("not-open-yet", "Deal not open yet", "This deal opens later.");
+      case PAUSED -> Problem.conflict("paused", "Deal paused", "The host paused this deal; try again shortly.");
+      default -> Problem.gone("deal-closed", "Deal no longer open", "This deal is " + status + ".");
+    };
   }
 
   /** The order row refers to a viewer the record does not have (deleted, or a token from another database). */

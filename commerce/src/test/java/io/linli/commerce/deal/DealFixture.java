@@ -37,31 +37,68 @@ final class DealFixture implements AutoCloseable {
   final DealService deals;
   final JoinService joins;
   final DealReconciler reconciler;
+  final DealDeadlines deadlines;
+  final RecordingRoom room = new RecordingRoom();
+  final String databaseUrl;
 
   DealFixture() {
-    platform = TestPlatform.create(vertx, TestPlatform.config(TestPlatform.freshDatabase(SCHEMAS), Map.of()), clock);
+    this(TestPlatform.freshDatabase(SCHEMAS));
+  }
+
+  /** Another node on the same database (and Redis) as {@code other}. */
+  DealFixture(DealFixture other) {
+    this(other.databaseUrl);
+  }
+
+  private DealFixture(String databaseUrl) {
+    this.databaseUrl = databaseUrl;
+    platform = TestPlatform.create(vertx, TestPlatform.config(databaseUrl, Map.of()), clock);
     stores = new StoreService(platform);
-    streams = new StreamService(platform, stores, RoomEvents.NONE);
+    streams = new StreamService(platform, stores, room);
     viewers = new ViewerService(platform);
     products = new ProductService(platform, stores);
     counters = new DealCounters(platform.redis());
-    deals = new DealService(platform, streams, counters, RoomEvents.NONE);
+    deals = new DealService(platform, streams, counters, room);
     joins = new JoinService(platform, deals, counters, new OrderWriter(vertx, platform.pool()),
-        new OrderService(platform, stores), RoomEvents.NONE);
+        new OrderService(platform, stores), room);
     reconciler = new DealReconciler(platform, deals, counters, Duration.ofSeconds(15));
+    deadlines = new DealDeadlines(platform, deals);
   }
 
-  /** A deal with the given stock and per-household limit, threshold out of reach unless asked. */
-  long openDeal(String phone, int stock, int limit, int threshold) {
+  /** A store, its owner and a stream, ready for deals. */
+  record Shop(Caller owner, long storeId, long streamId, long productId) {}
+
+  Shop shop(String phone) {
     JsonObject signUp = stores.signUp(new StoreService.SignUp("测试店", "店长", phone, "password-123", null)).await();
     long storeId = Ids.parse(signUp.getJsonObject("store").getString("id"));
     Caller owner = platform.tokens().verify(signUp.getString("token")).await();
     long productId = Ids.parse(products.create(owner, storeId,
-        new ProductService.NewProduct("鸡蛋", 3990, stock, null, null, null)).await().getString("id"));
-    long streamId = streams.create(owner, storeId, "周三晚8点", OffsetDateTime.now(ZoneOffset.UTC)).await().id();
-    JsonObject deal = deals.create(owner, streamId, new DealService.NewDeal(productId, 2990, threshold,
-        CountBy.UNITS, stock, limit, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1))).await();
-    return Ids.parse(deal.getString("id"));
+        new ProductService.NewProduct("鸡蛋", 3990, 100_000, null, null, null)).await().getString("id"));
+    long streamId = streams.create(owner, storeId, "周三晚8点", now()).await().id();
+    return new Shop(owner, storeId, streamId, productId);
+  }
+
+  long openDeal(Shop shop, DealService.NewDeal deal) {
+    return Ids.parse(deals.create(shop.owner(), shop.streamId(), deal).await().getString("id"));
+  }
+
+  /** A deal with the given stock and per-household limit, threshold out of reach unless asked. */
+  long openDeal(String phone, int stock, int limit, int threshold) {
+    Shop shop = shop(phone);
+    return openDeal(shop, new DealService.NewDeal(shop.productId(), 2990, threshold, CountBy.UNITS, stock, limit,
+        now().plusDays(1)));
+  }
+
+  OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
+  }
+
+  JsonObject join(Caller viewer, long dealId, int quantity) {
+    return joins.join(viewer, new JoinService.JoinRequest(dealId, quantity, null, null, null)).await();
+  }
+
+  String status(long dealId) {
+    return deals.get(dealId).await().getString("status");
   }
 
   Caller viewer(String nickname) {
