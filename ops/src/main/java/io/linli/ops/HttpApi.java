@@ -33,7 +33,7 @@ final class HttpApi {
       Api api = new Api(builder);
       new CoreRoutes(platform, services.stores(), services.streams(), services.viewers()).mount(api);
       new CommerceRoutes(platform.auth(), services.products(), services.deals(), services.joins(),
-          services.orders()).mount(api);
+          services.leaves(), services.orders()).mount(api);
       builder.getRoute("metrics").addHandler(PrometheusScrapingHandler.create(registry));
       builder.getRoute("openapi").addHandler(ctx -> ctx.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(document.text()));

@@ -7,6 +7,7 @@ import io.linli.commerce.deal.DealDeadlines;
 import io.linli.commerce.deal.DealReconciler;
 import io.linli.commerce.deal.DealService;
 import io.linli.commerce.deal.JoinService;
+import io.linli.commerce.deal.LeaveService;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.core.Platform;
@@ -58,7 +59,7 @@ public final class Node {
 
   /** The services of a node, wired once; tests and the demo seeder call them directly. */
   public record Services(StoreService stores, StreamService streams, ViewerService viewers,
-      ProductService products, DealService deals, JoinService joins, OrderService orders,
+      ProductService products, DealService deals, JoinService joins, LeaveService leaves, OrderService orders,
       DealDeadlines deadlines, DealReconciler reconciler, Realtime realtime) {}
 
   public static Future<Node> start(LinliConfig config, Clock clock) {
@@ -112,7 +113,8 @@ public final class Node {
         platform.pool()), orders, realtime.events());
     realtime.addSnapshotSource(streams);
     realtime.addSnapshotSource(deals);
-    return new Services(stores, streams, viewers, products, deals, joins, orders,
+    LeaveService leaves = new LeaveService(platform, deals, counters, orders, realtime.events());
+    return new Services(stores, streams, viewers, products, deals, joins, leaves, orders,
         new DealDeadlines(platform, deals), new DealReconciler(platform, deals, counters, ABANDONED_AFTER),
         realtime);
   }

@@ -6,6 +6,7 @@ import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.deal.CountBy;
 import io.linli.commerce.deal.DealService;
 import io.linli.commerce.deal.JoinService;
+import io.linli.commerce.deal.LeaveService;
 import io.linli.commerce.deal.Tier;
 import io.linli.commerce.order.OrderService;
 import io.linli.core.auth.Auth;
@@ -28,9 +29,11 @@ public final class CommerceRoutes {
   private final DealService deals;
   private final JoinService joins;
   private final OrderService orders;
+  private final LeaveService leaves;
 
   public CommerceRoutes(Auth auth, ProductService products, DealService deals, JoinService joins,
-      OrderService orders) {
+      LeaveService leaves, OrderService orders) {
+    this.leaves = leaves;
     this.auth = auth;
     this.products = products;
     this.deals = deals;
@@ -49,6 +52,8 @@ public final class CommerceRoutes {
         .on("closeDeal", ctx -> auth.staff(ctx).compose(c -> deals.closeNow(c, id(ctx, "dealId", "Deal")))
             .map(Reply::ok))
         .on("joinDeal", this::join)
+        .on("cancelOrder", ctx -> auth.caller(ctx)
+            .compose(c -> leaves.leave(c, id(ctx, "orderId", "Order"))).map(Reply::ok))
         .on("getOrder", ctx -> auth.caller(ctx)
             .compose(c -> orders.get(c, id(ctx, "orderId", "Order"))).map(Reply::ok));
   }

@@ -17,6 +17,7 @@ public final class DealCounters {
   private static final LuaScript JOIN = LuaScript.fromClasspath("lua/deal_join.lua", ScriptOutputType.MULTI);
   private static final LuaScript RELEASE = LuaScript.fromClasspath("lua/deal_release.lua", ScriptOutputType.INTEGER);
   private static final LuaScript INIT = LuaScript.fromClasspath("lua/deal_init.lua", ScriptOutputType.INTEGER);
+  private static final LuaScript LEAVE = LuaScript.fromClasspath("lua/deal_leave.lua", ScriptOutputType.INTEGER);
   private static final LuaScript REPAIR = LuaScript.fromClasspath("lua/deal_repair.lua", ScriptOutputType.INTEGER);
 
   private final Redis redis;
@@ -41,6 +42,13 @@ public final class DealCounters {
   Future<Boolean> release(long dealId, String inflightMember, boolean committed) {
     return redis.<Long>eval(RELEASE, new DealKeys(dealId).forJoin(), inflightMember, committed ? "1" : "0")
         .map(n -> n == 1L);
+  }
+
+  /** Gives back a cancelled order's units (the record already cancelled it). */
+  Future<Void> leave(long dealId, long buyerId, int quantity, boolean committed) {
+    DealKeys keys = new DealKeys(dealId);
+    return redis.<Long>eval(LEAVE, new String[] {keys.state(), keys.buyers()}, Ids.toText(buyerId),
+        Integer.toString(quantity), committed ? "1" : "0").mapEmpty();
   }
 
   /** The order is in PostgreSQL: it no longer needs the sweeper's attention. */

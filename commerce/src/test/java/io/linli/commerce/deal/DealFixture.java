@@ -38,6 +38,7 @@ final class DealFixture implements AutoCloseable {
   final JoinService joins;
   final DealReconciler reconciler;
   final DealDeadlines deadlines;
+  final LeaveService leaves;
   final RecordingRoom room = new RecordingRoom();
   final String databaseUrl;
 
@@ -63,6 +64,7 @@ final class DealFixture implements AutoCloseable {
         new OrderService(platform, stores), room);
     reconciler = new DealReconciler(platform, deals, counters, Duration.ofSeconds(15));
     deadlines = new DealDeadlines(platform, deals);
+    leaves = new LeaveService(platform, deals, counters, new OrderService(platform, stores), room);
   }
 
   /** A store, its owner and a stream, ready for deals. */

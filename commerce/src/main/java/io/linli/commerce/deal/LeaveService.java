@@ -1,0 +1,85 @@
+package io.linli.commerce.deal;
+
+import io.linli.commerce.order.OrderService;
+import io.linli.core.Platform;
+import io.linli.core.auth.Caller;
+import io.linli.core.error.Problem;
+import io.linli.core.id.Ids;
+import io.linli.core.room.RoomEvents;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * A household changes its mind before the group forms: its order is cancelled and its units go back on sale.
+ * The record decides first (the deal row is locked, so a formation cannot slip in between), then Redis and
+ * the room follow. Once the deal has formed, the order stands.
+ */
+public final class LeaveService {
+  private final Platform platform;
+  private final DealService deals;
+  private final DealCounters counters;
+  private final OrderService orders;
+  private final RoomEvents room;
+
+  public LeaveService(Platform platform, DealService deals, DealCounters counters, OrderService orders,
+      RoomEvents room) {
+    this.platform = platform;
+    this.deals = deals;
+    this.counters = counters;
+    this.orders = orders;
+    this.room = room;
+  }
+
+  public Future<JsonObject> leave(Caller caller, long orderId) {
+    return orders.find(orderId).compose(order -> {
+      if (order == null) {
+        return Future.failedFuture(Problem.notFound("Order", Ids.toText(orderId)));
+      }
+      if (!caller.isViewer() || order.getLong("viewer_id") != caller.id()) {
+        return Future.failedFuture(Problem.forbidden("Only the household that placed an order may withdraw it."));
+      }
+      if ("CANCELLED".equals(order.getString("status"))) {
+        return Future.succeededFuture(OrderService.toJson(order));
+      }
+      return cancelInRecord(order)
+          // Only the call that cancelled it gives the units back: a retried withdrawal moves nothing.
+          .compose(cancelled -> !cancelled ? Future.succeededFuture()
+              : counters.leave(order.getLong("deal_id"), caller.id(), order.getInteger("quantity"), true)
+                  .compose(x -> announce(order.getLong("deal_id"))))
+          .compose(x -> orders.find(orderId))
+          .map(OrderService::toJson);
+    });
+  }
+
+  /** Answers whether this call cancelled the order. */
+  private Future<Boolean> cancelInRecord(Row order) {
+    long dealId = order.getLong("deal_id");
+    int quantity = order.getInteger("quantity");
+    return platform.pool().withTransaction(tx -> tx
+        .preparedQuery("select status from deals where id = $1 for update")
+        .execute(Tuple.of(dealId))
+        .compose(rows -> "OPEN".equals(rows.iterator().next().getString("status"))
+            ? tx.preparedQuery("update orders set status = 'CANCELLED', updated_at = now() where id = $1"
+                + " and status = 'PLACED'").execute(Tuple.of(order.getLong("id")))
+            : Future.failedFuture(Problem.conflict("deal-formed", "The group has formed",
+                "The group has formed (or the deal ended); the order can no longer be withdrawn.")))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            : tx.preparedQuery("update deals set sold_units = sold_units - $2 where id = $1")
+                .execute(Tuple.of(dealId, quantity))
+                .compose(x -> tx.preparedQuery("update deal_buyers set units = units - $3 where deal_id = $1"
+                    + " and viewer_id = $2").execute(Tuple.of(dealId, order.getLong("viewer_id"), quantity)))
+                .map(true)));
+  }
+
+  private Future<Void> announce(long dealId) {
+    return deals.deal(dealId).compose(deal -> counters.read(dealId).compose(c -> {
+      if (c != null) {
+        room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(dealId), c.version(),
+            deal.progress(c, DealStatus.OPEN));
+      }
+      return Future.<Void>succeededFuture();
+    }));
+  }
+}
