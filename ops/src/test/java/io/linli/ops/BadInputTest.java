@@ -4,36 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Bad requests get a clear problem+json naming what is wrong, and write nothing. */
-class BadInputTest {
+class BadInputTest extends OneNodeTest {
   private static final String TABLES = "select (select count(*) from stores) + (select count(*) from staff)"
       + " + (select count(*) from products) + (select count(*) from streams) + (select count(*) from deals)"
       + " + (select count(*) from orders) + (select count(*) from viewers)";
-  private static Node node;
-  private static ApiClient api;
   private static ApiClient.Shop shop;
   private static ApiClient.Shop otherShop;
   private static ApiClient.Viewer viewer;
   private long rowsBefore;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.freshDatabase());
-    api = new ApiClient(node.port());
+  static void openShops() {
     shop = api.openShop("13900000004", 3, "BUYERS", 10, 2);
     otherShop = api.openShop("13900000005", 3, "BUYERS", 10, 2);
     viewer = api.viewer("小王");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close().await();
   }
 
   @BeforeEach
@@ -145,6 +135,6 @@ class BadInputTest {
   }
 
   private static long rows() {
-    return node.platform().pool().query(TABLES).execute().await().iterator().next().getLong(0);
+    return count(TABLES);
   }
 }

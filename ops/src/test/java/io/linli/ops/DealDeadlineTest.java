@@ -7,25 +7,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A deal that misses its threshold by the deadline fails, its orders are cancelled, the room is told. */
-class DealDeadlineTest {
-  private static Node node;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.freshDatabase());
-    api = new ApiClient(node.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close().await();
-  }
+class DealDeadlineTest extends OneNodeTest {
 
   @Test
   void unformedDealFailsAtItsDeadline() {

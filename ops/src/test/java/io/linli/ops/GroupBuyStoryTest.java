@@ -8,25 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The foundation's story: a store opens a deal for 3 households, three phones watch it form. */
-class GroupBuyStoryTest {
-  private static Node node;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.freshDatabase());
-    api = new ApiClient(node.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close().await();
-  }
+class GroupBuyStoryTest extends OneNodeTest {
 
   @Test
   void threeHouseholdsFormTheGroupAndEveryPhoneSeesIt() {
@@ -86,13 +71,5 @@ class GroupBuyStoryTest {
     assertThat(mine.json().getString("status")).isEqualTo("CONFIRMED");
     assertThat(api.get("/api/orders/" + orderIds.get(0), viewers.get(1).token()).status()).isEqualTo(403);
     assertThat(api.get("/api/orders/" + orderIds.get(0), shop.ownerToken()).status()).isEqualTo(200);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

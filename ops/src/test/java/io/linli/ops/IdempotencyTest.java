@@ -4,31 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A retried tap (same Idempotency-Key) gets the first answer and moves nothing. */
-class IdempotencyTest {
-  private static Node node;
-  private static ApiClient api;
-  private static final java.util.concurrent.atomic.AtomicInteger PHONES = new java.util.concurrent.atomic.AtomicInteger();
+class IdempotencyTest extends OneNodeTest {
+  private static final AtomicInteger PHONES = new AtomicInteger();
   private ApiClient.Shop shop;
 
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.freshDatabase());
-    api = new ApiClient(node.port());
-  }
-
-  @org.junit.jupiter.api.BeforeEach
+  @BeforeEach
   void openShop() {
     shop = api.openShop("1390000010" + PHONES.incrementAndGet(), 10, "UNITS", 20, 2);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close().await();
   }
 
   @Test
@@ -83,8 +70,6 @@ class IdempotencyTest {
   }
 
   private static long ordersOf(ApiClient.Viewer v) {
-    return node.platform().pool()
-        .query("select count(*) from orders where viewer_id = " + io.linli.core.id.Ids.parse(v.id()))
-        .execute().await().iterator().next().getLong(0);
+    return count("select count(*) from orders where viewer_id = " + io.linli.core.id.Ids.parse(v.id()));
   }
 }

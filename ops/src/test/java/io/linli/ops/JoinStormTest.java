@@ -9,25 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** 600 taps from 200 households at once on 100 units, one each: exactly 100 orders, no oversell. */
-class JoinStormTest {
-  private static Node node;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.freshDatabase());
-    api = new ApiClient(node.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close().await();
-  }
+class JoinStormTest extends OneNodeTest {
 
   @Test
   void stormSellsExactlyTheStockOncePerHousehold() {
@@ -53,7 +38,8 @@ class JoinStormTest {
     taps.forEach(t -> byStatus.merge(t.join().status(), 1, Integer::sum));
 
     assertThat(byStatus.get(201)).isEqualTo(100);
-    assertThat(byStatus.keySet()).containsOnly(201, 409);
+    assertThat(byStatus.keySet()).as("sold out, or closed once the formed deal sold out").containsAnyOf(409, 410)
+        .allMatch(s -> s == 201 || s == 409 || s == 410);
 
     long orders = count("select count(*) from orders where deal_id = " + idOf(shop.dealId()));
     long buyers = count("select count(distinct viewer_id) from orders where deal_id = " + idOf(shop.dealId()));
@@ -80,17 +66,5 @@ class JoinStormTest {
 
   private static long idOf(String text) {
     return io.linli.core.id.Ids.parse(text);
-  }
-
-  private static long count(String sql) {
-    return node.platform().pool().query(sql).execute().await().iterator().next().getLong(0);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

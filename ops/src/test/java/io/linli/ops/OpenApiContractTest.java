@@ -6,26 +6,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /** The served OpenAPI document describes every operation, and every documented operation is implemented. */
-class OpenApiContractTest {
-  private static Node node;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.freshDatabase());
-    api = new ApiClient(node.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close().await();
-  }
+class OpenApiContractTest extends OneNodeTest {
 
   @Test
   @SuppressWarnings("unchecked")

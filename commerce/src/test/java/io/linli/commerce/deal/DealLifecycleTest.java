@@ -11,29 +11,10 @@ import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A deal's life, with time moved by the test: opening, pausing, closing, deadlines, tiered prices. */
-class DealLifecycleTest {
-  private static final AtomicInteger PHONES = new AtomicInteger();
-  private static DealFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = new DealFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
-
-  private static DealFixture.Shop shop() {
-    return f.shop("1370000" + String.format("%04d", PHONES.incrementAndGet()));
-  }
+class DealLifecycleTest extends DealTestBase {
 
   private static Problem refused(Caller viewer, long dealId, int quantity) {
     return catchThrowableOfType(Problem.class, () -> f.join(viewer, dealId, quantity));
@@ -190,19 +171,5 @@ class DealLifecycleTest {
     f.platform.pool().preparedQuery("select status from orders where deal_id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(dealId)).await().forEach(r -> statuses.add(r.getString(0)));
     return statuses;
-  }
-
-  private static void awaitStatus(long dealId, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!status.equals(f.status(dealId))) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("deal stayed " + f.status(dealId) + ", expected " + status);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }

@@ -11,29 +11,10 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Redis against the record: abandoned joins, lost Redis data, drift, and commits that fail. */
-class DealReconcilerTest {
-  private static final AtomicInteger PHONES = new AtomicInteger();
-  private static DealFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = new DealFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
-
-  private static String phone() {
-    return "1380000" + String.format("%04d", PHONES.incrementAndGet());
-  }
+class DealReconcilerTest extends DealTestBase {
 
   @Test
   void aJoinAbandonedBetweenRedisAndPostgresIsReleased() {

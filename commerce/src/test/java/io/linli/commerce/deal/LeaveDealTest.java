@@ -8,29 +8,10 @@ import io.linli.core.error.Problem;
 import io.linli.core.id.Ids;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A household may leave an unformed deal; its units go back, and only its own order. */
-class LeaveDealTest {
-  private static final AtomicInteger PHONES = new AtomicInteger();
-  private static DealFixture f;
-
-  @BeforeAll
-  static void start() {
-    f = new DealFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
-
-  private static DealFixture.Shop shop() {
-    return f.shop("1360000" + String.format("%04d", PHONES.incrementAndGet()));
-  }
+class LeaveDealTest extends DealTestBase {
 
   @Test
   void leavingGivesTheUnitsBackOnceAndOnlyTheBuyerMayLeave() {
@@ -95,19 +76,5 @@ class LeaveDealTest {
     Problem refused = catchThrowableOfType(Problem.class, () -> f.leaves.leave(a, orderId).await());
     assertThat(refused.type()).endsWith("/deal-formed");
     assertThat(f.redisCounts(dealId).joinedUnits()).isEqualTo(1);
-  }
-
-  private static void awaitStatus(long dealId, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!status.equals(f.status(dealId))) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("deal stayed " + f.status(dealId) + ", expected " + status);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }
