@@ -47,6 +47,8 @@ class GroupBuyStoryTest extends OneNodeTest {
     }
     sleep(700); // anything that would arrive twice has arrived by now
     for (RoomClient phone : phones) {
+      assertThat(phone.frames("chat.system")).as("social proof").isNotEmpty()
+          .allSatisfy(f -> assertThat(f.getString("text")).endsWith("刚刚参团"));
       assertThat(phone.frames("deal.formed")).hasSize(1);
       assertThat(phone.frames("deal.formed").get(0).getString("dealId")).isEqualTo(shop.dealId());
       List<Long> seqs = phone.frames().stream().map(f -> f.getLong("seq")).toList();

@@ -40,9 +40,13 @@ class OpenApiContractTest extends OneNodeTest {
     ApiClient.Response ready = ApiClient.expect(api.get("/health/ready", null), 200);
     assertThat(ready.json().getString("redis")).isEqualTo("UP");
     assertThat(ready.json().getString("postgres")).isEqualTo("UP");
-    api.viewer("metrics");
+    ApiClient.Shop shop = api.openShop("13900000041", 2, "BUYERS", 10, 1);
+    ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", api.viewer("metrics").token(),
+        new JsonObject().put("quantity", 1)), 201);
     ApiClient.Response metrics = ApiClient.expect(api.get("/metrics", null), 200);
-    assertThat(metrics.text()).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+    assertThat(metrics.text()).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes")
+        .contains("linli_joins_total{outcome=\"accepted\"} 1.0").contains("linli_orders_placed_total 1.0")
+        .contains("linli_sockets_open");
   }
 
   @Test

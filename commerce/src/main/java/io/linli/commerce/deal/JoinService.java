@@ -15,7 +15,6 @@ import io.linli.core.error.Problem;
 import io.linli.core.id.Ids;
 import io.linli.core.room.RoomEvents;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -43,6 +42,7 @@ public final class JoinService {
   private final RoomEvents room;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Timer latency;
+  private final Counter ordersPlaced;
 
   public JoinService(Platform platform, DealService deals, DealCounters counters, OrderWriter writer,
       OrderService orders, RoomEvents room) {
@@ -54,6 +54,8 @@ public final class JoinService {
     this.room = room;
     this.latency = Timer.builder("linli.joins.latency").description("Join decided and committed")
         .publishPercentileHistogram().register(platform.metrics());
+    this.ordersPlaced = Counter.builder("linli.orders.placed").description("Orders committed from joins")
+        .register(platform.metrics());
   }
 
   public record JoinRequest(long dealId, int quantity, String idempotencyKey, String ref, String pickupPointId) {}
@@ -120,8 +122,9 @@ public final class JoinService {
         req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key);
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
+        ordersPlaced.increment();
         counters.completed(deal.id(), a.inflight());
-        announce(deal, a);
+        announce(deal, caller, a);
         return Future.succeededFuture(new JsonObject()
             .put("order", new JsonObject().put("id", Ids.toText(order.id())).put("status", "PLACED")
                 .put("quantity", order.quantity()).put("amountFen", order.amountFen()))
@@ -137,9 +140,13 @@ public final class JoinService {
   }
 
   /** Step 3: the room hears the counts (coalesced), and a crossing of the threshold is recorded once. */
-  private void announce(Deal deal, Accepted a) {
+  private void announce(Deal deal, Caller buyer, Accepted a) {
     room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(deal.id()), a.counts().version(),
         deal.progress(a.counts(), a.status()));
+    // Social proof ("小王 刚刚参团"): only the latest matters, so it is a state, not one frame per tap.
+    room.publishState(deal.streamId(), "chat.system", "joined:" + Ids.toText(deal.id()), a.counts().version(),
+        new JsonObject().put("kind", "deal.joined").put("dealId", Ids.toText(deal.id()))
+            .put("nickname", buyer.name()).put("text", buyer.name() + " 刚刚参团"));
     if (a.crossedThreshold()) {
       formWhenRecorded(deal.id(), FORM_TRIES);
     } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
