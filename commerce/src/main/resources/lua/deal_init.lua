@@ -1,9 +1,9 @@
 -- Builds a deal's Redis state from the record (PostgreSQL), but only when there is none: live counters are
 -- never overwritten from the database during a sale (that resets them and oversells).
--- KEYS: state, buyers
+-- KEYS: state, buyers (units held), committed (units that count)
 -- ARGV: status, remaining, limit, threshold, countBy, joinedBuyers, joinedUnits, committedBuyers,
---       committedUnits, formed (1/0), then buyer, units pairs
-local state, buyers = KEYS[1], KEYS[2]
+--       committedUnits, formed (1/0), N, then N (buyer, units) pairs held, then (buyer, units) pairs committed
+local state, buyers, committed = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('EXISTS', state) == 1 then
   return 0
 end
@@ -13,8 +13,12 @@ redis.call('HSET', state, 'status', ARGV[1], 'remaining', ARGV[2], 'limit', ARGV
 if ARGV[10] == '1' then
   redis.call('HSET', state, 'formedBy', 'record')
 end
-redis.call('DEL', buyers)
-for i = 11, #ARGV, 2 do
+redis.call('DEL', buyers, committed)
+local held = tonumber(ARGV[11])
+for i = 12, 11 + 2 * held, 2 do
   redis.call('HSET', buyers, ARGV[i], ARGV[i + 1])
+end
+for i = 12 + 2 * held, #ARGV, 2 do
+  redis.call('HSET', committed, ARGV[i], ARGV[i + 1])
 end
 return 1

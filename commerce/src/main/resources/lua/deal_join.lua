@@ -1,8 +1,9 @@
 -- One join, atomically, in one round trip. All keys share the deal's hash tag.
 -- KEYS[1] state hash   KEYS[2] buyers hash (buyer -> units held)
 -- KEYS[3] idempotency hash (buyer:key -> order id)   KEYS[4] in-flight zset (order -> time)
+-- KEYS[5] committed hash (buyer -> units that count towards the group)
 -- ARGV: buyer, idempotency key, quantity, order id, now (ms), committed now (1 = pay on pickup)
-local state, buyers, idem, inflight = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local state, buyers, idem, inflight, committed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local buyer, key, qty, orderId = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local committedNow = ARGV[6] == '1'
 
@@ -36,7 +37,9 @@ local ju = redis.call('HINCRBY', state, 'joinedUnits', qty)
 local cb = tonumber(redis.call('HGET', state, 'committedBuyers') or '0')
 local cu = tonumber(redis.call('HGET', state, 'committedUnits') or '0')
 if committedNow then
-  cb = redis.call('HINCRBY', state, 'committedBuyers', newBuyer)
+  local newCommitted = 0
+  if redis.call('HINCRBY', committed, buyer, qty) == qty then newCommitted = 1 end
+  cb = redis.call('HINCRBY', state, 'committedBuyers', newCommitted)
   cu = redis.call('HINCRBY', state, 'committedUnits', qty)
 end
 local version = redis.call('HINCRBY', state, 'version', 1)

@@ -1,8 +1,8 @@
 -- Undoes a join whose order never reached PostgreSQL (its commit failed, or the sweeper found it abandoned).
 -- Idempotent: only an order still in the in-flight set is released.
--- KEYS: state, buyers, idem, inflight (as in deal_join.lua)
+-- KEYS: state, buyers, idem, inflight, committed (as in deal_join.lua)
 -- ARGV: in-flight member (order:buyer:qty:key), committed too (1 = pay on pickup)
-local state, buyers, idem, inflight = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local state, buyers, idem, inflight, committed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local member = ARGV[1]
 if redis.call('ZREM', inflight, member) == 0 then
   return 0
@@ -19,8 +19,13 @@ redis.call('HINCRBY', state, 'remaining', qty)
 redis.call('HINCRBY', state, 'joinedUnits', -qty)
 redis.call('HINCRBY', state, 'joinedBuyers', -goneBuyer)
 if ARGV[2] == '1' then
+  local goneCommitted = 0
+  if redis.call('HINCRBY', committed, buyer, -qty) <= 0 then
+    redis.call('HDEL', committed, buyer)
+    goneCommitted = 1
+  end
   redis.call('HINCRBY', state, 'committedUnits', -qty)
-  redis.call('HINCRBY', state, 'committedBuyers', -goneBuyer)
+  redis.call('HINCRBY', state, 'committedBuyers', -goneCommitted)
 end
 redis.call('HINCRBY', state, 'version', 1)
 redis.call('HDEL', idem, buyer .. ':' .. key)

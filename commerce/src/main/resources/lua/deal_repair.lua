@@ -1,9 +1,9 @@
 -- Rewrites a deal's counts from the record, but only when nothing moved since the record was read:
 -- no join in flight and the same version as then. Otherwise it does nothing and the next sweep retries.
--- KEYS: state, buyers, inflight
+-- KEYS: state, buyers, inflight, committed
 -- ARGV: expected version, joinedBuyers, joinedUnits, committedBuyers, committedUnits, remaining,
---       then buyer, units pairs
-local state, buyers, inflight = KEYS[1], KEYS[2], KEYS[3]
+--       N, then N (buyer, units) pairs held, then (buyer, units) pairs committed
+local state, buyers, inflight, committed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 if redis.call('ZCARD', inflight) > 0 then
   return 0
 end
@@ -13,8 +13,12 @@ end
 redis.call('HSET', state, 'joinedBuyers', ARGV[2], 'joinedUnits', ARGV[3], 'committedBuyers', ARGV[4],
   'committedUnits', ARGV[5], 'remaining', ARGV[6])
 redis.call('HINCRBY', state, 'version', 1)
-redis.call('DEL', buyers)
-for i = 7, #ARGV, 2 do
+redis.call('DEL', buyers, committed)
+local held = tonumber(ARGV[7])
+for i = 8, 7 + 2 * held, 2 do
   redis.call('HSET', buyers, ARGV[i], ARGV[i + 1])
+end
+for i = 8 + 2 * held, #ARGV, 2 do
+  redis.call('HSET', committed, ARGV[i], ARGV[i + 1])
 end
 return 1

@@ -17,6 +17,7 @@ public final class DealCounters {
   private static final LuaScript JOIN = LuaScript.fromClasspath("lua/deal_join.lua", ScriptOutputType.MULTI);
   private static final LuaScript RELEASE = LuaScript.fromClasspath("lua/deal_release.lua", ScriptOutputType.INTEGER);
   private static final LuaScript INIT = LuaScript.fromClasspath("lua/deal_init.lua", ScriptOutputType.INTEGER);
+  private static final LuaScript COMMIT = LuaScript.fromClasspath("lua/deal_commit.lua", ScriptOutputType.MULTI);
   private static final LuaScript LEAVE = LuaScript.fromClasspath("lua/deal_leave.lua", ScriptOutputType.INTEGER);
   private static final LuaScript REPAIR = LuaScript.fromClasspath("lua/deal_repair.lua", ScriptOutputType.INTEGER);
 
@@ -47,7 +48,7 @@ public final class DealCounters {
   /** Gives back a cancelled order's units (the record already cancelled it). */
   Future<Void> leave(long dealId, long buyerId, int quantity, boolean committed) {
     DealKeys keys = new DealKeys(dealId);
-    return redis.<Long>eval(LEAVE, new String[] {keys.state(), keys.buyers()}, Ids.toText(buyerId),
+    return redis.<Long>eval(LEAVE, new String[] {keys.state(), keys.buyers(), keys.committed()}, Ids.toText(buyerId),
         Integer.toString(quantity), committed ? "1" : "0").mapEmpty();
   }
 
@@ -57,19 +58,34 @@ public final class DealCounters {
   }
 
   /** Builds the state from the record if Redis has none (new deal, or Redis lost its data). */
-  Future<Boolean> initIfMissing(Deal deal, RecordedCounts recorded) {
+  Future<Boolean> initIfMissing(Deal deal, RecordedCounts joined, RecordedCounts committed) {
     DealKeys keys = new DealKeys(deal.id());
     List<String> args = new ArrayList<>(List.of(deal.status().name(),
-        Integer.toString(deal.stock() - recorded.units()), Integer.toString(deal.perBuyerLimit()),
-        Integer.toString(deal.threshold()), deal.countBy().name(), Integer.toString(recorded.buyers()),
-        Integer.toString(recorded.units()), Integer.toString(recorded.buyers()), Integer.toString(recorded.units()),
-        deal.status() == DealStatus.OPEN ? "0" : "1"));
-    recorded.unitsByBuyer().forEach((buyer, units) -> {
-      args.add(Ids.toText(buyer));
-      args.add(Integer.toString(units));
-    });
-    return redis.<Long>eval(INIT, new String[] {keys.state(), keys.buyers()}, args.toArray(String[]::new))
-        .map(n -> n == 1L);
+        Integer.toString(deal.stock() - joined.units()), Integer.toString(deal.perBuyerLimit()),
+        Integer.toString(deal.threshold()), deal.countBy().name(), Integer.toString(joined.buyers()),
+        Integer.toString(joined.units()), Integer.toString(committed.buyers()), Integer.toString(committed.units()),
+        deal.status() == DealStatus.OPEN || deal.status() == DealStatus.SCHEDULED ? "0" : "1"));
+    appendMaps(args, joined, committed);
+    return redis.<Long>eval(INIT, new String[] {keys.state(), keys.buyers(), keys.committed()},
+        args.toArray(String[]::new)).map(n -> n == 1L);
+  }
+
+  /** An online order was paid: it counts towards the group now. */
+  Future<JoinOutcome> commit(long dealId, long buyerId, int quantity, long orderId) {
+    DealKeys keys = new DealKeys(dealId);
+    return redis.<List<Object>>eval(COMMIT, new String[] {keys.state(), keys.committed()}, Ids.toText(buyerId),
+        Integer.toString(quantity), Ids.toText(orderId)).map(reply -> JoinOutcome.parse(reply, null));
+  }
+
+  /** Both maps after a count of the first, as deal_init.lua and deal_repair.lua read them. */
+  private static void appendMaps(List<String> args, RecordedCounts joined, RecordedCounts committed) {
+    args.add(Integer.toString(joined.unitsByBuyer().size()));
+    for (RecordedCounts counts : List.of(joined, committed)) {
+      counts.unitsByBuyer().forEach((buyer, units) -> {
+        args.add(Ids.toText(buyer));
+        args.add(Integer.toString(units));
+      });
+    }
   }
 
   /** Joins reserved in Redis before {@code olderThanMillis} whose order has not been confirmed written. */
@@ -85,11 +101,8 @@ public final class DealCounters {
     List<String> args = new ArrayList<>(List.of(Long.toString(expectedVersion), Integer.toString(joined.buyers()),
         Integer.toString(joined.units()), Integer.toString(committed.buyers()), Integer.toString(committed.units()),
         Integer.toString(remaining)));
-    joined.unitsByBuyer().forEach((buyer, units) -> {
-      args.add(Ids.toText(buyer));
-      args.add(Integer.toString(units));
-    });
-    return redis.<Long>eval(REPAIR, new String[] {keys.state(), keys.buyers(), keys.inflight()},
+    appendMaps(args, joined, committed);
+    return redis.<Long>eval(REPAIR, new String[] {keys.state(), keys.buyers(), keys.inflight(), keys.committed()},
         args.toArray(String[]::new)).map(n -> n == 1L);
   }
 

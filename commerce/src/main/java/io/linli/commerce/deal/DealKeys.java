@@ -18,7 +18,11 @@ record DealKeys(long dealId) {
     return "gb:{deal:" + dealId + "}:inflight";
   }
 
+  String committed() {
+    return "gb:{deal:" + dealId + "}:committed";
+  }
+
   String[] forJoin() {
-    return new String[] {state(), buyers(), idempotency(), inflight()};
+    return new String[] {state(), buyers(), idempotency(), inflight(), committed()};
   }
 }

@@ -1,17 +1,13 @@
 package io.linli.commerce.deal;
 
-import io.linli.commerce.order.OrderStatus;
 import io.linli.core.Platform;
 import io.linli.core.id.Ids;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DealReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(DealReconciler.class);
-  private static final String COMMITTED = "('" + String.join("', '", OrderStatus.COMMITTED) + "')";
 
   private final Platform platform;
   private final DealService deals;
@@ -97,7 +92,7 @@ public final class DealReconciler {
       if (redis == null) {
         return deals.rebuild(deal).map(0L);
       }
-      return recorded(deal).compose(rec -> {
+      return RecordedCounts.read(platform.pool(), deal.id()).compose(rec -> {
         long diff = Math.abs(redis.joinedUnits() - rec.joined().units())
             + Math.abs(redis.joinedBuyers() - rec.joined().buyers())
             + Math.abs(redis.committedUnits() - rec.committed().units())
@@ -117,28 +112,5 @@ public final class DealReconciler {
             });
       });
     });
-  }
-
-  private record Recorded(RecordedCounts joined, RecordedCounts committed) {}
-
-  private Future<Recorded> recorded(Deal deal) {
-    Future<RecordedCounts> joined = platform.pool()
-        .preparedQuery("select viewer_id, units from deal_buyers where deal_id = $1 and units > 0")
-        .execute(Tuple.of(deal.id()))
-        .map(rows -> {
-          Map<Long, Integer> byBuyer = new HashMap<>();
-          rows.forEach(r -> byBuyer.put(r.getLong("viewer_id"), r.getInteger("units")));
-          return new RecordedCounts(byBuyer.size(), byBuyer.values().stream().mapToInt(Integer::intValue).sum(),
-              byBuyer);
-        });
-    Future<RecordedCounts> committed = platform.pool()
-        .preparedQuery("select count(distinct viewer_id)::int as buyers, coalesce(sum(quantity), 0)::int as units"
-            + " from orders where deal_id = $1 and status in " + COMMITTED)
-        .execute(Tuple.of(deal.id()))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new RecordedCounts(r.getInteger("buyers"), r.getInteger("units"), Map.of());
-        });
-    return Future.all(joined, committed).map(x -> new Recorded(joined.result(), committed.result()));
   }
 }

@@ -92,7 +92,7 @@ public final class DealService implements SnapshotSource {
                     .executeBatch(d.tiers().stream().map(t -> Tuple.of(id, t.minCount(), t.priceFen())).toList())
                     .mapEmpty())))
         .compose(x -> deal(id))
-        .compose(deal -> counters.initIfMissing(deal, new RecordedCounts(0, 0, Map.of()))
+        .compose(deal -> counters.initIfMissing(deal, RecordedCounts.NONE, RecordedCounts.NONE)
             .compose(x -> json(deal))
             .compose(json -> room.publish(streamId, "deal.opened", new JsonObject().put("deal", json)).map(json)));
   }
@@ -128,16 +128,9 @@ public final class DealService implements SnapshotSource {
 
   /** Redis has no state for this deal (it restarted empty): rebuild it from the record. */
   Future<Boolean> rebuild(Deal deal) {
-    return platform.pool()
-        .preparedQuery("select viewer_id, units from deal_buyers where deal_id = $1 and units > 0")
-        .execute(Tuple.of(deal.id()))
-        .compose(rows -> {
-          Map<Long, Integer> byBuyer = new HashMap<>();
-          rows.forEach(r -> byBuyer.put(r.getLong("viewer_id"), r.getInteger("units")));
-          int units = byBuyer.values().stream().mapToInt(Integer::intValue).sum();
-          return fresh(deal.id()).compose(current ->
-              counters.initIfMissing(current, new RecordedCounts(byBuyer.size(), units, byBuyer)));
-        });
+    return RecordedCounts.read(platform.pool(), deal.id())
+        .compose(recorded -> fresh(deal.id())
+            .compose(current -> counters.initIfMissing(current, recorded.joined(), recorded.committed())));
   }
 
   /**
