@@ -54,6 +54,7 @@ if count >= tonumber(s[4]) and redis.call('HSETNX', state, 'formedBy', orderId) 
 end
 
 redis.call('HSET', idem, buyer .. ':' .. key, orderId)
-redis.call('ZADD', inflight, ARGV[5], orderId .. ':' .. buyer .. ':' .. qty .. ':' .. key)
+-- The in-flight member carries what a release needs: order:buyer:quantity:counted-at-once:key.
+redis.call('ZADD', inflight, ARGV[5], orderId .. ':' .. buyer .. ':' .. qty .. ':' .. ARGV[6] .. ':' .. key)
 return {'OK', orderId, status, tostring(jb), tostring(ju), tostring(cb), tostring(cu), tostring(remaining),
   tostring(version), tostring(crossed)}

@@ -44,7 +44,7 @@ final class DemoStore {
     return node.platform().tokens().verify(token)
         .compose(owner -> s.streams().listForStore(owner, storeId))
         .compose(streams -> streams.isEmpty() ? Future.succeededFuture(links(login, null, null))
-            : s.deals().snapshot(streams.get(0).id()).map(part -> links(login, streams.get(0).toJson(),
+            : s.commerce().deals().snapshot(streams.get(0).id()).map(part -> links(login, streams.get(0).toJson(),
                 part.getJsonArray("deals").isEmpty() ? null : part.getJsonArray("deals").getJsonObject(0))));
   }
 
@@ -53,17 +53,17 @@ final class DemoStore {
     long storeId = Ids.parse(signUp.getJsonObject("store").getString("id"));
     String token = signUp.getString("token");
     ZoneId zone = ZoneId.of("Asia/Shanghai");
-    return node.platform().tokens().verify(token).compose(owner -> s.products()
+    return node.platform().tokens().verify(token).compose(owner -> s.commerce().products()
         .create(owner, storeId, new ProductService.NewProduct("散养土鸡蛋 30枚", 3990, 500, "盒",
             null, "幸福里农场直供，当天现捡"))
-        .compose(eggs -> s.products().create(owner, storeId, new ProductService.NewProduct("有机小番茄 500g",
+        .compose(eggs -> s.commerce().products().create(owner, storeId, new ProductService.NewProduct("有机小番茄 500g",
             1590, 300, "盒", null, "沙瓤多汁")).map(eggs))
-        .compose(eggs -> s.products().create(owner, storeId, new ProductService.NewProduct("五常大米 5kg",
+        .compose(eggs -> s.commerce().products().create(owner, storeId, new ProductService.NewProduct("五常大米 5kg",
             6990, 200, "袋", null, "新米")).map(eggs))
         .compose(eggs -> s.streams().create(owner, storeId, "周三晚8点·鲜邻厨房",
                 OffsetDateTime.now(zone).plusMinutes(1))
             .compose(stream -> s.streams().start(owner, stream.id()))
-            .compose(stream -> s.deals().create(owner, stream.id(), new DealService.NewDeal(
+            .compose(stream -> s.commerce().deals().create(owner, stream.id(), new DealService.NewDeal(
                     Ids.parse(eggs.getString("id")), 2990, 10, CountBy.BUYERS, 200, 2,
                     OffsetDateTime.now(zone).plus(Duration.ofDays(2))))
                 .map(deal -> links(new JsonObject().put("token", token), stream.toJson(), deal)))));

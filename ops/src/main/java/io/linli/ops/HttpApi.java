@@ -1,6 +1,5 @@
 package io.linli.ops;
 
-import io.linli.commerce.api.CommerceRoutes;
 import io.linli.core.Platform;
 import io.linli.core.api.CoreRoutes;
 import io.linli.core.http.AccessLog;
@@ -32,8 +31,7 @@ final class HttpApi {
 
       Api api = new Api(builder);
       new CoreRoutes(platform, services.stores(), services.streams(), services.viewers()).mount(api);
-      new CommerceRoutes(platform.auth(), services.products(), services.deals(), services.joins(),
-          services.leaves(), services.orders()).mount(api);
+      services.commerce().mount(api);
       builder.getRoute("metrics").addHandler(PrometheusScrapingHandler.create(registry));
       builder.getRoute("openapi").addHandler(ctx -> ctx.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(document.text()));
@@ -43,6 +41,7 @@ final class HttpApi {
       Router router = Router.router(platform.vertx());
       router.route().handler(new RequestIds()).handler(new AccessLog());
       services.realtime().mount(router);
+      services.commerce().mountProviderPages(router);
       router.route().subRouter(builder.createRouter());
       ProblemHandler problems = new ProblemHandler();
       router.route().failureHandler(problems);

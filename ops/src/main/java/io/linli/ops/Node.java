@@ -1,18 +1,8 @@
 package io.linli.ops;
 
-import io.linli.commerce.api.CommerceRoutes;
-import io.linli.commerce.catalog.ProductService;
-import io.linli.commerce.deal.DealCounters;
-import io.linli.commerce.deal.DealDeadlines;
-import io.linli.commerce.deal.DealReconciler;
-import io.linli.commerce.deal.DealService;
-import io.linli.commerce.deal.JoinService;
-import io.linli.commerce.deal.LeaveService;
-import io.linli.commerce.order.OrderService;
-import io.linli.commerce.order.OrderWriter;
+import io.linli.commerce.Commerce;
 import io.linli.core.Platform;
 import io.linli.core.PlatformFactory;
-import io.linli.core.api.CoreRoutes;
 import io.linli.core.config.LinliConfig;
 import io.linli.core.db.Migrations;
 import io.linli.core.store.StoreService;
@@ -31,7 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -43,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
-  /** A join still not written after this long belongs to a node that died between Redis and PostgreSQL. */
-  private static final Duration ABANDONED_AFTER = Duration.ofSeconds(15);
   private final Vertx vertx;
   private final Platform platform;
   private final Services services;
@@ -58,9 +45,8 @@ public final class Node {
   }
 
   /** The services of a node, wired once; tests and the demo seeder call them directly. */
-  public record Services(StoreService stores, StreamService streams, ViewerService viewers,
-      ProductService products, DealService deals, JoinService joins, LeaveService leaves, OrderService orders,
-      DealDeadlines deadlines, DealReconciler reconciler, Realtime realtime) {}
+  public record Services(StoreService stores, StreamService streams, ViewerService viewers, Commerce commerce,
+      Realtime realtime) {}
 
   public static Future<Node> start(LinliConfig config, Clock clock) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -92,8 +78,7 @@ public final class Node {
           return HttpApi.router(platform, services, registry)
               .compose(router -> deployHttp(vertx, router, config))
               .map(port -> {
-                services.deadlines().start(1000);
-                services.reconciler().start(5000);
+                services.commerce().startJobs("http://127.0.0.1:" + port);
                 return new Node(vertx, platform, services, port);
               });
         });
@@ -104,19 +89,9 @@ public final class Node {
     Realtime realtime = new Realtime(platform, null, stores);
     StreamService streams = new StreamService(platform, stores, realtime.events());
     realtime.setStreams(streams);
-    ViewerService viewers = new ViewerService(platform);
-    ProductService products = new ProductService(platform, stores);
-    DealCounters counters = new DealCounters(platform.redis());
-    DealService deals = new DealService(platform, streams, counters, realtime.events());
-    OrderService orders = new OrderService(platform, stores);
-    JoinService joins = new JoinService(platform, deals, counters, new OrderWriter(platform.vertx(),
-        platform.pool()), orders, realtime.events());
-    realtime.addSnapshotSource(streams);
-    realtime.addSnapshotSource(deals);
-    LeaveService leaves = new LeaveService(platform, deals, counters, orders, realtime.events());
-    return new Services(stores, streams, viewers, products, deals, joins, leaves, orders,
-        new DealDeadlines(platform, deals), new DealReconciler(platform, deals, counters, ABANDONED_AFTER),
-        realtime);
+    Commerce commerce = new Commerce(platform, stores, streams, realtime.events());
+    realtime.addSnapshotSource(commerce.deals());
+    return new Services(stores, streams, new ViewerService(platform), commerce, realtime);
   }
 
   private static Future<Integer> deployHttp(Vertx vertx, Router router, LinliConfig config) {
@@ -158,8 +133,7 @@ public final class Node {
   }
 
   public Future<Void> close() {
-    services.deadlines().stop();
-    services.reconciler().stop();
+    services.commerce().stopJobs();
     return services.realtime().close()
         .transform(x -> vertx.executeBlocking(() -> {
           PlatformFactory.close(platform);

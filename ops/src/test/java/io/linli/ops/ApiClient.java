@@ -55,6 +55,17 @@ final class ApiClient {
         .thenApply(r -> new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body()));
   }
 
+  /** A browser submitting a form (the sandbox's pay page). */
+  Response postForm(String path, String form) {
+    return send(request(path, null).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+  }
+
+  Response put(String path, String token, Object body) {
+    return send(request(path, token).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+  }
+
   private HttpRequest.Builder request(String path, String token) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {

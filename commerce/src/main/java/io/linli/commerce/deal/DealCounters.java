@@ -33,15 +33,16 @@ public final class DealCounters {
   Future<JoinOutcome> join(Join j) {
     String buyer = Ids.toText(j.buyerId());
     String order = Ids.toText(j.orderId());
-    String inflight = order + ":" + buyer + ":" + j.quantity() + ":" + j.idempotencyKey();
+    String inflight = order + ":" + buyer + ":" + j.quantity() + ":" + (j.committedNow() ? "1" : "0") + ":"
+        + j.idempotencyKey();
     return redis.<List<Object>>eval(JOIN, new DealKeys(j.dealId()).forJoin(), buyer, j.idempotencyKey(),
             Integer.toString(j.quantity()), order, Long.toString(j.nowMillis()), j.committedNow() ? "1" : "0")
         .map(reply -> JoinOutcome.parse(reply, inflight));
   }
 
   /** Takes back a join that never reached PostgreSQL; a no-op if it was already released or completed. */
-  Future<Boolean> release(long dealId, String inflightMember, boolean committed) {
-    return redis.<Long>eval(RELEASE, new DealKeys(dealId).forJoin(), inflightMember, committed ? "1" : "0")
+  Future<Boolean> release(long dealId, String inflightMember) {
+    return redis.<Long>eval(RELEASE, new DealKeys(dealId).forJoin(), inflightMember)
         .map(n -> n == 1L);
   }
 

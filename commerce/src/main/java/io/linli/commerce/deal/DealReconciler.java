@@ -78,7 +78,7 @@ public final class DealReconciler {
     long orderId = Ids.parse(member.substring(0, member.indexOf(':')));
     return platform.pool().preparedQuery("select 1 from orders where id = $1").execute(Tuple.of(orderId))
         .compose(rows -> rows.size() > 0 ? counters.completed(dealId, member)
-            : counters.release(dealId, member, true).map(done -> {
+            : counters.release(dealId, member).map(done -> {
               if (done) {
                 released.increment();
                 LOG.info("released abandoned join {} of deal {}", member, Ids.toText(dealId));

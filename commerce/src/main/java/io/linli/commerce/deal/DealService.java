@@ -29,7 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * (formed exactly once, closed, failed, opened, paused), each mirrored to Redis and told to the room.
  */
 public final class DealService implements SnapshotSource {
-  static final String COMMITTED = "('" + String.join("', '", OrderStatus.COMMITTED) + "')";
+  static final String COMMITTED = OrderStatus.sqlList(OrderStatus.COMMITTED);
+  static final String HOLDING = OrderStatus.sqlList(OrderStatus.HOLDING);
+  private static final int FORM_TRIES = 20;
+  private static final long FORM_RETRY_MS = 100;
   private static final String RECORDED_COUNT = "(select case when d.count_by = 'BUYERS'"
       + " then count(distinct o.viewer_id) else coalesce(sum(o.quantity), 0) end from orders o"
       + " where o.deal_id = d.id and o.status in " + COMMITTED + ")";
@@ -39,10 +42,17 @@ public final class DealService implements SnapshotSource {
   private final DealCounters counters;
   private final RoomEvents room;
   private final DealMetrics metrics;
+  private final DealOutcomes outcomes;
   /** Deal rows never change but for status, which the join script owns on the hot path: safe to keep. */
   private final Map<Long, Deal> cache = new ConcurrentHashMap<>();
 
   public DealService(Platform platform, StreamService streams, DealCounters counters, RoomEvents room) {
+    this(platform, streams, counters, room, DealOutcomes.NONE);
+  }
+
+  public DealService(Platform platform, StreamService streams, DealCounters counters, RoomEvents room,
+      DealOutcomes outcomes) {
+    this.outcomes = outcomes;
     this.platform = platform;
     this.streams = streams;
     this.counters = counters;
@@ -147,6 +157,22 @@ public final class DealService implements SnapshotSource {
         .compose(formed -> formed ? announceFormed(dealId).map(true) : Future.succeededFuture(false));
   }
 
+  /**
+   * Orders counted in Redis before the crossing one may still be on their way to PostgreSQL, so the record's
+   * count can lag for a moment: try again shortly. The deadline sweep forms the deal in any case.
+   */
+  public void formWhenRecorded(long dealId) {
+    formWhenRecorded(dealId, FORM_TRIES);
+  }
+
+  private void formWhenRecorded(long dealId, int triesLeft) {
+    form(dealId).onSuccess(formed -> {
+      if (!formed && triesLeft > 1) {
+        platform.vertx().setTimer(FORM_RETRY_MS, t -> formWhenRecorded(dealId, triesLeft - 1));
+      }
+    });
+  }
+
   private Future<Void> announceFormed(long dealId) {
     metrics.formed.increment();
     return deal(dealId).compose(deal -> counters.setStatus(dealId, DealStatus.FORMED)
@@ -173,7 +199,8 @@ public final class DealService implements SnapshotSource {
                       metrics.tierAdjusted.increment(adjusted);
                       return true;
                     })))
-        .compose(closed -> closed ? statusChanged(dealId, DealStatus.CLOSED).map(true)
+        .compose(closed -> closed
+            ? statusChanged(dealId, DealStatus.CLOSED).compose(x -> outcomes.closed(dealId)).map(true)
             : Future.succeededFuture(false)));
   }
 
@@ -184,7 +211,7 @@ public final class DealService implements SnapshotSource {
         .execute(Tuple.of(dealId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
             : tx.preparedQuery("update orders set status = 'CANCELLED', updated_at = now() where deal_id = $1"
-                    + " and status in " + COMMITTED)
+                    + " and status in " + HOLDING)
                 .execute(Tuple.of(dealId))
                 // Cancelled orders hold nothing: the record's stock and limits are free again.
                 .compose(x -> tx.preparedQuery("update deals set sold_units = 0 where id = $1")
@@ -240,7 +267,8 @@ public final class DealService implements SnapshotSource {
         .compose(formed -> close(dealId))
         .compose(closed -> closed ? Future.succeededFuture(true)
             : platform.pool().withTransaction(tx -> fail(tx, dealId))
-                .compose(failed -> failed ? statusChanged(dealId, DealStatus.FAILED).map(true)
+                .compose(failed -> failed
+                    ? statusChanged(dealId, DealStatus.FAILED).compose(x -> outcomes.failed(dealId)).map(true)
                     : Future.succeededFuture(false)));
   }
 
@@ -285,7 +313,7 @@ public final class DealService implements SnapshotSource {
 
   private Future<Void> confirmOrders(SqlClient tx, long dealId) {
     return tx.preparedQuery("update orders set status = 'CONFIRMED', updated_at = now() where deal_id = $1"
-            + " and status = 'PLACED'")
+            + " and status in ('PLACED', 'PAID')")
         .execute(Tuple.of(dealId)).mapEmpty();
   }
 

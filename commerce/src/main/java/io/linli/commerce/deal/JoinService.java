@@ -8,18 +8,24 @@ import io.linli.commerce.deal.JoinOutcome.NoState;
 import io.linli.commerce.deal.JoinOutcome.SoldOut;
 import io.linli.commerce.order.NewOrder;
 import io.linli.commerce.order.OrderService;
+import io.linli.commerce.order.OrderStatus;
+import io.linli.commerce.order.PaymentSettings;
+import io.linli.commerce.order.PaymentSettingsService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.core.Platform;
 import io.linli.core.auth.Caller;
 import io.linli.core.error.Problem;
 import io.linli.core.id.Ids;
 import io.linli.core.room.RoomEvents;
+import io.linli.core.time.Times;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JoinService {
   private static final int DUPLICATE_WAIT_TRIES = 20;
   private static final long DUPLICATE_WAIT_MS = 100;
-  private static final int FORM_TRIES = 20;
-  private static final long FORM_RETRY_MS = 100;
 
   private final Platform platform;
   private final DealService deals;
@@ -40,12 +44,14 @@ public final class JoinService {
   private final OrderWriter writer;
   private final OrderService orders;
   private final RoomEvents room;
+  private final PaymentSettingsService payments;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Timer latency;
   private final Counter ordersPlaced;
 
   public JoinService(Platform platform, DealService deals, DealCounters counters, OrderWriter writer,
-      OrderService orders, RoomEvents room) {
+      OrderService orders, RoomEvents room, PaymentSettingsService payments) {
+    this.payments = payments;
     this.platform = platform;
     this.deals = deals;
     this.counters = counters;
@@ -80,17 +86,19 @@ public final class JoinService {
         .compose(deal -> req.quantity() > deal.maxPerOrder()
             ? counted("bad-quantity", Future.failedFuture(Problem.unprocessable("quantity",
                 "must be at most " + deal.maxPerOrder() + " per order")))
-            : decide(deal, caller, req, key, true))
+            : payments.of(deal.storeId()).compose(terms -> decide(deal, terms, caller, req, key, true)))
         .onSuccess(x -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
-  private Future<JsonObject> decide(Deal deal, Caller caller, JoinRequest req, String key, boolean mayRebuild) {
+  private Future<JsonObject> decide(Deal deal, PaymentSettings terms, Caller caller, JoinRequest req, String key,
+      boolean mayRebuild) {
     long orderId = Ids.next();
+    // Pay on pickup: the join counts towards the group at once. Online: only once it is paid.
     DealCounters.Join join = new DealCounters.Join(deal.id(), caller.id(), key, req.quantity(), orderId,
-        platform.clock().millis(), true);
+        platform.clock().millis(), !terms.online());
     return counters.join(join).compose(outcome -> {
       if (outcome instanceof Accepted a) {
-        return counted("accepted", commit(deal, caller, req, key, a));
+        return counted("accepted", commit(deal, terms, caller, req, key, a));
       }
       if (outcome instanceof Duplicate d) {
         return counted("duplicate", replay(deal, d.orderId(), req.quantity(), 0));
@@ -108,32 +116,40 @@ public final class JoinService {
         return counted("not-open", Future.failedFuture(notOpen(c.status())));
       }
       if (outcome instanceof NoState && mayRebuild) {
-        return deals.rebuild(deal).compose(x -> decide(deal, caller, req, key, false));
+        return deals.rebuild(deal).compose(x -> decide(deal, terms, caller, req, key, false));
       }
       return Future.failedFuture(new IllegalStateException("deal " + deal.id() + " has no Redis state"));
     });
   }
 
   /** Step 2: the order is committed before anyone hears of it; if that fails the reservation is taken back. */
-  private Future<JsonObject> commit(Deal deal, Caller caller, JoinRequest req, String key, Accepted a) {
+  private Future<JsonObject> commit(Deal deal, PaymentSettings terms, Caller caller, JoinRequest req, String key,
+      Accepted a) {
     // The price of the tier this join reached; if the deal climbs further, the close lowers it (TierPricing).
     long unitPrice = deal.ladder().priceAt(a.counts().count(deal.countBy()));
+    OffsetDateTime holdUntil = terms.online()
+        ? platform.clock().instant().plus(terms.paymentWindow()).atOffset(ZoneOffset.UTC) : null;
     NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
-        req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key);
+        req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key,
+        terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil);
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
         ordersPlaced.increment();
         counters.completed(deal.id(), a.inflight());
         announce(deal, caller, a);
+        JsonObject placed = new JsonObject().put("id", Ids.toText(order.id())).put("status", order.status().name())
+            .put("quantity", order.quantity()).put("amountFen", order.amountFen());
+        if (holdUntil != null) {
+          placed.put("holdExpiresAt", Times.iso(holdUntil, deal.zone()));
+        }
         return Future.succeededFuture(new JsonObject()
-            .put("order", new JsonObject().put("id", Ids.toText(order.id())).put("status", "PLACED")
-                .put("quantity", order.quantity()).put("amountFen", order.amountFen()))
+            .put("order", placed)
             .put("deal", deal.progress(a.counts(), a.status()).put("id", Ids.toText(deal.id()))));
       }
       // Redis said yes but the record said no (Redis had lost counts or keys), or the write failed:
       // take the reservation back, and answer as the record decided.
       Throwable failure = written.cause();
-      return counters.release(deal.id(), a.inflight(), true).transform(released -> isDuplicateKey(failure)
+      return counters.release(deal.id(), a.inflight()).transform(released -> isDuplicateKey(failure)
           ? replayByKey(deal, caller, key, req.quantity())
           : Future.failedFuture(unknownViewer(failure)));
     });
@@ -148,22 +164,10 @@ public final class JoinService {
         new JsonObject().put("kind", "deal.joined").put("dealId", Ids.toText(deal.id()))
             .put("nickname", buyer.name()).put("text", buyer.name() + " 刚刚参团"));
     if (a.crossedThreshold()) {
-      formWhenRecorded(deal.id(), FORM_TRIES);
+      deals.formWhenRecorded(deal.id());
     } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
       deals.close(deal.id());
     }
-  }
-
-  /**
-   * Orders counted in Redis before ours may still be on their way to PostgreSQL, so the record's count can lag
-   * for a moment: try again shortly. The deadline job forms the deal in any case if this gives up.
-   */
-  private void formWhenRecorded(long dealId, int triesLeft) {
-    deals.form(dealId).onSuccess(formed -> {
-      if (!formed && triesLeft > 1) {
-        platform.vertx().setTimer(FORM_RETRY_MS, t -> formWhenRecorded(dealId, triesLeft - 1));
-      }
-    });
   }
 
   /** The same key again: the first answer, nothing moved. The first attempt may still be committing. */

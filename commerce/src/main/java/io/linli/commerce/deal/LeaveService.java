@@ -22,9 +22,11 @@ public final class LeaveService {
   private final DealCounters counters;
   private final OrderService orders;
   private final RoomEvents room;
+  private final DealOutcomes outcomes;
 
   public LeaveService(Platform platform, DealService deals, DealCounters counters, OrderService orders,
-      RoomEvents room) {
+      RoomEvents room, DealOutcomes outcomes) {
+    this.outcomes = outcomes;
     this.platform = platform;
     this.deals = deals;
     this.counters = counters;
@@ -40,14 +42,17 @@ public final class LeaveService {
       if (!caller.isViewer() || order.getLong("viewer_id") != caller.id()) {
         return Future.failedFuture(Problem.forbidden("Only the household that placed an order may withdraw it."));
       }
-      if ("CANCELLED".equals(order.getString("status"))) {
+      String status = order.getString("status");
+      if ("CANCELLED".equals(status) || "REFUNDED".equals(status)) {
         return Future.succeededFuture(OrderService.toJson(order));
       }
+      boolean counted = !"PENDING_PAYMENT".equals(status);
       return cancelInRecord(order)
           // Only the call that cancelled it gives the units back: a retried withdrawal moves nothing.
           .compose(cancelled -> !cancelled ? Future.succeededFuture()
-              : counters.leave(order.getLong("deal_id"), caller.id(), order.getInteger("quantity"), true)
-                  .compose(x -> announce(order.getLong("deal_id"))))
+              : counters.leave(order.getLong("deal_id"), caller.id(), order.getInteger("quantity"), counted)
+                  .compose(x -> announce(order.getLong("deal_id")))
+                  .compose(x -> "PAID".equals(status) ? outcomes.withdrawn(orderId) : Future.succeededFuture()))
           .compose(x -> orders.find(orderId))
           .map(OrderService::toJson);
     });
@@ -62,7 +67,7 @@ public final class LeaveService {
         .execute(Tuple.of(dealId))
         .compose(rows -> "OPEN".equals(rows.iterator().next().getString("status"))
             ? tx.preparedQuery("update orders set status = 'CANCELLED', updated_at = now() where id = $1"
-                + " and status = 'PLACED'").execute(Tuple.of(order.getLong("id")))
+                + " and status = $2").execute(Tuple.of(order.getLong("id"), order.getString("status")))
             : Future.failedFuture(Problem.conflict("deal-formed", "The group has formed",
                 "The group has formed (or the deal ended); the order can no longer be withdrawn.")))
         .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)

@@ -56,6 +56,7 @@ public final class OrderService {
         .put("unitPriceFen", r.getLong("unit_price_fen"))
         .put("amountFen", r.getLong("amount_fen"))
         .put("ref", r.getString("ref"))
+        .put("holdExpiresAt", Times.iso(r.getOffsetDateTime("hold_expires_at"), zone))
         .put("createdAt", Times.iso(r.getOffsetDateTime("created_at"), zone));
   }
 }

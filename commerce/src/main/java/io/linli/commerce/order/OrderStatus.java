@@ -3,13 +3,22 @@ package io.linli.commerce.order;
 import java.util.List;
 
 /**
- * PLACED: committed to the group, pay on pickup, waiting for the group to form. CONFIRMED: the group formed;
- * the order goes on to fulfillment. CANCELLED: the group failed (or the order was withdrawn).
- * Payments and fulfillment add their states in the order-pipeline issue.
+ * PENDING_PAYMENT: joined in an online-paying store, holding stock until paid or until the payment window
+ * lapses. PLACED: committed to the group, pay on pickup. PAID: paid online, committed to the group.
+ * CONFIRMED: the group formed; the order goes on to fulfillment. CANCELLED: the group failed, the hold lapsed
+ * or the household withdrew. REFUNDED: cancelled and every fen paid has been returned.
  */
 public enum OrderStatus {
-  PLACED, CONFIRMED, CANCELLED;
+  PENDING_PAYMENT, PLACED, PAID, CONFIRMED, CANCELLED, REFUNDED;
 
-  /** Statuses that count towards a group and hold stock. */
-  public static final List<String> COMMITTED = List.of(PLACED.name(), CONFIRMED.name());
+  /** Statuses that count towards a group. */
+  public static final List<String> COMMITTED = List.of(PLACED.name(), PAID.name(), CONFIRMED.name());
+
+  /** Statuses that hold stock: committed ones and those still waiting for payment. */
+  public static final List<String> HOLDING = List.of(PENDING_PAYMENT.name(), PLACED.name(), PAID.name(),
+      CONFIRMED.name());
+
+  public static String sqlList(List<String> statuses) {
+    return "('" + String.join("', '", statuses) + "')";
+  }
 }

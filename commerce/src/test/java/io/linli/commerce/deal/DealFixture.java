@@ -3,6 +3,10 @@ package io.linli.commerce.deal;
 import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
+import io.linli.commerce.order.PaymentSettingsService;
+import io.linli.commerce.payment.PaymentService;
+import io.linli.commerce.payment.RefundService;
+import io.linli.commerce.payment.SandboxProvider;
 import io.linli.core.Platform;
 import io.linli.core.PlatformFactory;
 import io.linli.core.auth.Caller;
@@ -39,6 +43,11 @@ final class DealFixture implements AutoCloseable {
   final DealReconciler reconciler;
   final DealDeadlines deadlines;
   final LeaveService leaves;
+  final SandboxProvider provider;
+  final RefundService refunds;
+  final PaymentSettingsService paymentSettings;
+  final PaymentService payments;
+  final HoldSweeper holds;
   final RecordingRoom room = new RecordingRoom();
   final String databaseUrl;
 
@@ -59,12 +68,18 @@ final class DealFixture implements AutoCloseable {
     viewers = new ViewerService(platform);
     products = new ProductService(platform, stores);
     counters = new DealCounters(platform.redis());
-    deals = new DealService(platform, streams, counters, room);
-    joins = new JoinService(platform, deals, counters, new OrderWriter(vertx, platform.pool()),
-        new OrderService(platform, stores), room);
+    provider = new SandboxProvider(platform.redis(), platform.config().sandboxPaySecret(), clock);
+    refunds = new RefundService(platform, provider);
+    deals = new DealService(platform, streams, counters, room, refunds);
+    paymentSettings = new PaymentSettingsService(platform, stores);
+    OrderService orders = new OrderService(platform, stores);
+    joins = new JoinService(platform, deals, counters, new OrderWriter(vertx, platform.pool()), orders, room,
+        paymentSettings);
+    payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds);
+    holds = new HoldSweeper(platform, deals, counters, room);
     reconciler = new DealReconciler(platform, deals, counters, Duration.ofSeconds(15));
     deadlines = new DealDeadlines(platform, deals);
-    leaves = new LeaveService(platform, deals, counters, new OrderService(platform, stores), room);
+    leaves = new LeaveService(platform, deals, counters, new OrderService(platform, stores), room, refunds);
   }
 
   /** A store, its owner and a stream, ready for deals. */

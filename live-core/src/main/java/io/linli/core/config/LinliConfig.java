@@ -26,6 +26,7 @@ public record LinliConfig(
     int chatMaxLength,
     int roomHistorySize,
     int maxJoinQuantity,
+    String sandboxPaySecret,
     String nodeId) {
 
   /** Used only when LINLI_TOKEN_SECRET is unset: fine for a demo on one machine, never for production. */
@@ -53,19 +54,20 @@ public record LinliConfig(
         r.integer("LINLI_CHAT_MAX_LENGTH", 200, 1, 2000),
         r.integer("LINLI_ROOM_HISTORY", 500, 10, 100_000),
         r.integer("LINLI_MAX_JOIN_QUANTITY", 99, 1, 1_000_000),
+        r.text("LINLI_SANDBOX_PAY_SECRET", "linli-sandbox-pay-secret"),
         r.text("LINLI_NODE_ID", "node-" + ProcessHandle.current().pid()));
   }
 
   public LinliConfig withPort(int newPort) {
     return new LinliConfig(newPort, dataDir, redisUrl, databaseUrl, tokenSecret, staffTokenTtl, viewerTokenTtl,
         bodyLimitBytes, passwordHashCost, databasePoolSize, wsMaxFrameBytes, wsMaxQueuedFrames, chatMaxLength,
-        roomHistorySize, maxJoinQuantity, nodeId);
+        roomHistorySize, maxJoinQuantity, sandboxPaySecret, nodeId);
   }
 
   public LinliConfig withServices(String newRedisUrl, String newDatabaseUrl) {
     return new LinliConfig(port, dataDir, Optional.of(newRedisUrl), Optional.of(newDatabaseUrl), tokenSecret,
         staffTokenTtl, viewerTokenTtl, bodyLimitBytes, passwordHashCost, databasePoolSize, wsMaxFrameBytes,
-        wsMaxQueuedFrames, chatMaxLength, roomHistorySize, maxJoinQuantity, nodeId);
+        wsMaxQueuedFrames, chatMaxLength, roomHistorySize, maxJoinQuantity, sandboxPaySecret, nodeId);
   }
 
   /** Parses with a clear message naming the variable, so a typo fails at start and not at the first request. */

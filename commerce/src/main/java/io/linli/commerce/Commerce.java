@@ -1,0 +1,136 @@
+package io.linli.commerce;
+
+import io.linli.commerce.api.CommerceRoutes;
+import io.linli.commerce.api.PaymentRoutes;
+import io.linli.commerce.catalog.ProductService;
+import io.linli.commerce.deal.DealCounters;
+import io.linli.commerce.deal.DealDeadlines;
+import io.linli.commerce.deal.DealReconciler;
+import io.linli.commerce.deal.DealService;
+import io.linli.commerce.deal.HoldSweeper;
+import io.linli.commerce.deal.JoinService;
+import io.linli.commerce.deal.LeaveService;
+import io.linli.commerce.deal.PaidOrders;
+import io.linli.commerce.order.OrderService;
+import io.linli.commerce.order.OrderWriter;
+import io.linli.commerce.order.PaymentSettingsService;
+import io.linli.commerce.payment.PaymentService;
+import io.linli.commerce.payment.RefundService;
+import io.linli.commerce.payment.SandboxGateway;
+import io.linli.commerce.payment.SandboxProvider;
+import io.linli.core.Platform;
+import io.linli.core.http.Api;
+import io.linli.core.room.RoomEvents;
+import io.linli.core.store.StoreService;
+import io.linli.core.stream.StreamService;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The commerce module as a node sees it: its services wired once, its routes, and its background jobs. */
+public final class Commerce {
+  private static final Logger LOG = LoggerFactory.getLogger(Commerce.class);
+  /** A join still not written after this long belongs to a node that died between Redis and PostgreSQL. */
+  private static final Duration ABANDONED_AFTER = Duration.ofSeconds(15);
+
+  private final Platform platform;
+  private final ProductService products;
+  private final OrderService orders;
+  private final DealService deals;
+  private final JoinService joins;
+  private final LeaveService leaves;
+  private final PaymentSettingsService paymentSettings;
+  private final PaymentService payments;
+  private final RefundService refunds;
+  private final DealDeadlines deadlines;
+  private final DealReconciler reconciler;
+  private final HoldSweeper holds;
+  private final SandboxGateway sandbox;
+  private final List<Long> timers = new ArrayList<>();
+
+  public Commerce(Platform platform, StoreService stores, StreamService streams, RoomEvents room) {
+    this.platform = platform;
+    SandboxProvider provider = new SandboxProvider(platform.redis(), platform.config().sandboxPaySecret(),
+        platform.clock());
+    DealCounters counters = new DealCounters(platform.redis());
+    this.products = new ProductService(platform, stores);
+    this.orders = new OrderService(platform, stores);
+    this.refunds = new RefundService(platform, provider);
+    this.deals = new DealService(platform, streams, counters, room, refunds);
+    this.paymentSettings = new PaymentSettingsService(platform, stores);
+    this.joins = new JoinService(platform, deals, counters, new OrderWriter(platform.vertx(), platform.pool()),
+        orders, room, paymentSettings);
+    this.leaves = new LeaveService(platform, deals, counters, orders, room, refunds);
+    this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds);
+    this.deadlines = new DealDeadlines(platform, deals);
+    this.reconciler = new DealReconciler(platform, deals, counters, ABANDONED_AFTER);
+    this.holds = new HoldSweeper(platform, deals, counters, room);
+    this.sandbox = new SandboxGateway(platform.vertx(), platform.redis(), provider);
+  }
+
+  public void mount(Api api) {
+    new CommerceRoutes(platform.auth(), products, deals, joins, leaves, orders).mount(api);
+    new PaymentRoutes(platform.auth(), paymentSettings, payments).mount(api);
+  }
+
+  /** The sandbox provider's hosted pay page: not Linli's API, a stand-in for the provider's site. */
+  public void mountProviderPages(Router router) {
+    sandbox.mount(router);
+  }
+
+  /** Starts the sweeps every node runs; {@code baseUrl} is where this node listens (for notifications). */
+  public void startJobs(String baseUrl) {
+    sandbox.notifyTo(baseUrl + "/api/payments/sandbox/notify");
+    deadlines.start(1000);
+    holds.start(1000);
+    reconciler.start(5000);
+    timers.add(platform.vertx().setPeriodic(10_000, t -> refunds.retryPending()
+        .onFailure(e -> LOG.warn("refund retry failed", e))));
+  }
+
+  public void stopJobs() {
+    deadlines.stop();
+    holds.stop();
+    reconciler.stop();
+    timers.forEach(platform.vertx()::cancelTimer);
+  }
+
+  public ProductService products() {
+    return products;
+  }
+
+  public DealService deals() {
+    return deals;
+  }
+
+  public JoinService joins() {
+    return joins;
+  }
+
+  public OrderService orders() {
+    return orders;
+  }
+
+  public PaymentService payments() {
+    return payments;
+  }
+
+  public PaymentSettingsService paymentSettings() {
+    return paymentSettings;
+  }
+
+  public DealDeadlines deadlines() {
+    return deadlines;
+  }
+
+  public HoldSweeper holds() {
+    return holds;
+  }
+
+  public DealReconciler reconciler() {
+    return reconciler;
+  }
+}

@@ -1,0 +1,87 @@
+package io.linli.commerce.deal;
+
+import io.linli.core.Platform;
+import io.linli.core.id.Ids;
+import io.linli.core.room.RoomEvents;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Unpaid online joins hold stock only for the store's payment window. When it lapses the order is cancelled
+ * and its units go back on sale, in the record first (one statement, rows taken with SKIP LOCKED so every node
+ * can sweep at once), then in Redis and the room. A payment that arrives later is refunded.
+ */
+public final class HoldSweeper {
+  private static final Logger LOG = LoggerFactory.getLogger(HoldSweeper.class);
+  private static final String LAPSE = "with lapsed as ("
+      + " update orders set status = 'CANCELLED', updated_at = now() where id in ("
+      + "   select id from orders where status = 'PENDING_PAYMENT' and hold_expires_at <= $1"
+      + "   order by hold_expires_at limit 200 for update skip locked)"
+      + " returning id, deal_id, viewer_id, quantity),"
+      + " stock as (update deals d set sold_units = d.sold_units - l.units"
+      + "   from (select deal_id, sum(quantity)::int as units from lapsed group by deal_id) l where d.id = l.deal_id),"
+      + " buyers as (update deal_buyers b set units = b.units - l.units"
+      + "   from (select deal_id, viewer_id, sum(quantity)::int as units from lapsed group by deal_id, viewer_id) l"
+      + "   where b.deal_id = l.deal_id and b.viewer_id = l.viewer_id)"
+      + " select id, deal_id, viewer_id, quantity from lapsed";
+
+  private final Platform platform;
+  private final DealService deals;
+  private final DealCounters counters;
+  private final RoomEvents room;
+  private final Counter lapsed;
+  private long timer = -1;
+
+  public HoldSweeper(Platform platform, DealService deals, DealCounters counters, RoomEvents room) {
+    this.platform = platform;
+    this.deals = deals;
+    this.counters = counters;
+    this.room = room;
+    this.lapsed = Counter.builder("linli.holds.expired").description("Unpaid joins whose payment window lapsed")
+        .register(platform.metrics());
+  }
+
+  public void start(long periodMs) {
+    timer = platform.vertx().setPeriodic(periodMs, id -> runOnce()
+        .onFailure(e -> LOG.warn("hold sweep failed", e)));
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      platform.vertx().cancelTimer(timer);
+    }
+  }
+
+  /** One sweep; answers how many holds lapsed. */
+  public Future<Integer> runOnce() {
+    return platform.pool().preparedQuery(LAPSE)
+        .execute(Tuple.of(platform.clock().instant().atOffset(ZoneOffset.UTC)))
+        .compose(rows -> {
+          List<Future<Void>> released = new ArrayList<>();
+          for (Row r : rows) {
+            released.add(release(r.getLong("deal_id"), r.getLong("viewer_id"), r.getInteger("quantity")));
+          }
+          lapsed.increment(rows.size());
+          return Future.join(released).map(rows.size());
+        });
+  }
+
+  private Future<Void> release(long dealId, long viewerId, int quantity) {
+    return deals.deal(dealId).compose(deal -> counters.leave(dealId, viewerId, quantity, false)
+        .compose(x -> counters.read(dealId))
+        .map(c -> {
+          if (c != null) {
+            room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(dealId), c.version(),
+                deal.progress(c, deal.status()));
+          }
+          return null;
+        }));
+  }
+}

@@ -1,0 +1,47 @@
+package io.linli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Paying in the stream, as a phone does it: join, open the pay page, tap pay, see the order paid. */
+class PaymentFlowTest extends OneNodeTest {
+
+  @Test
+  void payOnTheSandboxPageAndTheSignedNotificationMarksTheOrderPaid() {
+    ApiClient.Shop shop = api.openShop("13900000051", 1, "BUYERS", 10, 2);
+    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
+        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    ApiClient.Viewer v = api.viewer("小王");
+    JsonObject order = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", v.token(),
+        new JsonObject().put("quantity", 2)), 201).json().getJsonObject("order");
+    assertThat(order.getString("status")).isEqualTo("PENDING_PAYMENT");
+
+    JsonObject payment = ApiClient.expect(api.post("/api/orders/" + order.getString("id") + "/payments", v.token(),
+        null, Map.of("Idempotency-Key", "p1")), 201).json();
+    ApiClient.Response page = ApiClient.expect(api.get(payment.getString("payUrl"), null), 200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.text()).contains("¥59.80").contains("value=\"pay\"");
+
+    ApiClient.expect(api.postForm(payment.getString("payUrl"), "outcome=pay"), 200);
+    String status = null;
+    for (int i = 0; i < 100 && !"PAID".equals(status) && !"CONFIRMED".equals(status); i++) {
+      sleep(50);
+      status = api.get("/api/orders/" + order.getString("id"), v.token()).json().getString("status");
+    }
+    assertThat(status).isIn("PAID", "CONFIRMED");
+    // Pressing pay again on the same page pays nothing twice.
+    assertThat(api.postForm(payment.getString("payUrl"), "outcome=pay").status()).isEqualTo(409);
+    assertThat(count("select coalesce(sum(amount_fen), 0) from ledger_entries")).isEqualTo(5980);
+  }
+
+  @Test
+  void aForgedNotificationIsRefused() {
+    ApiClient.Response r = api.post("/api/payments/sandbox/notify", null, new JsonObject().put("eventId", "e")
+        .put("paymentId", "0ABCDEFGHJKMN").put("outcome", "SUCCESS").put("amountFen", 100));
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+  }
+}
