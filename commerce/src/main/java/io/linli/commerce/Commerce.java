@@ -1,6 +1,7 @@
 package io.linli.commerce;
 
 import io.linli.commerce.api.CommerceRoutes;
+import io.linli.commerce.api.FulfillmentRoutes;
 import io.linli.commerce.api.PaymentRoutes;
 import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.deal.DealCounters;
@@ -11,6 +12,9 @@ import io.linli.commerce.deal.HoldSweeper;
 import io.linli.commerce.deal.JoinService;
 import io.linli.commerce.deal.LeaveService;
 import io.linli.commerce.deal.PaidOrders;
+import io.linli.commerce.fulfillment.FulfillmentService;
+import io.linli.commerce.fulfillment.PickList;
+import io.linli.commerce.fulfillment.PickupPointService;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.commerce.order.PaymentSettingsService;
@@ -49,6 +53,8 @@ public final class Commerce {
   private final DealReconciler reconciler;
   private final HoldSweeper holds;
   private final SandboxGateway sandbox;
+  private final PickupPointService pickupPoints;
+  private final FulfillmentService fulfillment;
   private final List<Long> timers = new ArrayList<>();
 
   public Commerce(Platform platform, StoreService stores, StreamService streams, RoomEvents room) {
@@ -61,8 +67,10 @@ public final class Commerce {
     this.refunds = new RefundService(platform, provider);
     this.deals = new DealService(platform, streams, counters, room, refunds);
     this.paymentSettings = new PaymentSettingsService(platform, stores);
+    this.pickupPoints = new PickupPointService(platform, stores);
+    this.fulfillment = new FulfillmentService(platform, stores, orders, pickupPoints);
     this.joins = new JoinService(platform, deals, counters, new OrderWriter(platform.vertx(), platform.pool()),
-        orders, room, paymentSettings);
+        orders, room, paymentSettings, pickupPoints);
     this.leaves = new LeaveService(platform, deals, counters, orders, room, refunds);
     this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds);
     this.deadlines = new DealDeadlines(platform, deals);
@@ -74,6 +82,7 @@ public final class Commerce {
   public void mount(Api api) {
     new CommerceRoutes(platform.auth(), products, deals, joins, leaves, orders).mount(api);
     new PaymentRoutes(platform.auth(), paymentSettings, payments).mount(api);
+    new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
   }
 
   /** The sandbox provider's hosted pay page: not Linli's API, a stand-in for the provider's site. */
@@ -120,6 +129,14 @@ public final class Commerce {
 
   public PaymentSettingsService paymentSettings() {
     return paymentSettings;
+  }
+
+  public FulfillmentService fulfillment() {
+    return fulfillment;
+  }
+
+  public PickupPointService pickupPoints() {
+    return pickupPoints;
   }
 
   public DealDeadlines deadlines() {

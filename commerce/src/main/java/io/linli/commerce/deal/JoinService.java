@@ -6,6 +6,7 @@ import io.linli.commerce.deal.JoinOutcome.Duplicate;
 import io.linli.commerce.deal.JoinOutcome.LimitReached;
 import io.linli.commerce.deal.JoinOutcome.NoState;
 import io.linli.commerce.deal.JoinOutcome.SoldOut;
+import io.linli.commerce.fulfillment.PickupPointService;
 import io.linli.commerce.order.NewOrder;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderStatus;
@@ -45,13 +46,15 @@ public final class JoinService {
   private final OrderService orders;
   private final RoomEvents room;
   private final PaymentSettingsService payments;
+  private final PickupPointService points;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Timer latency;
   private final Counter ordersPlaced;
 
   public JoinService(Platform platform, DealService deals, DealCounters counters, OrderWriter writer,
-      OrderService orders, RoomEvents room, PaymentSettingsService payments) {
+      OrderService orders, RoomEvents room, PaymentSettingsService payments, PickupPointService points) {
     this.payments = payments;
+    this.points = points;
     this.platform = platform;
     this.deals = deals;
     this.counters = counters;
@@ -75,22 +78,26 @@ public final class JoinService {
       return counted("bad-quantity", Future.<JsonObject>failedFuture(
           Problem.unprocessable("quantity", "must be between 1 and " + max)));
     }
-    if (req.pickupPointId() != null) {
-      // Pickup points arrive with the order pipeline; until then every order is collected at the store.
-      return counted("bad-pickup-point", Future.failedFuture(
-          Problem.unprocessable("pickupPointId", "this store has no pickup point " + req.pickupPointId())));
-    }
     String key = req.idempotencyKey() != null ? req.idempotencyKey() : UUID.randomUUID().toString();
     long started = System.nanoTime();
     return deals.deal(req.dealId())
         .compose(deal -> req.quantity() > deal.maxPerOrder()
             ? counted("bad-quantity", Future.failedFuture(Problem.unprocessable("quantity",
                 "must be at most " + deal.maxPerOrder() + " per order")))
-            : payments.of(deal.storeId()).compose(terms -> decide(deal, terms, caller, req, key, true)))
+            : points.resolve(deal.storeId(), req.pickupPointId())
+                .compose(point -> payments.of(deal.storeId())
+                    .compose(terms -> decide(deal, new Terms(terms, point), caller, req, key, true))))
         .onSuccess(x -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
-  private Future<JsonObject> decide(Deal deal, PaymentSettings terms, Caller caller, JoinRequest req, String key,
+  /** How this join is paid and where its bag will be collected. */
+  private record Terms(PaymentSettings payment, long pickupPointId) {
+    boolean online() {
+      return payment.online();
+    }
+  }
+
+  private Future<JsonObject> decide(Deal deal, Terms terms, Caller caller, JoinRequest req, String key,
       boolean mayRebuild) {
     long orderId = Ids.next();
     // Pay on pickup: the join counts towards the group at once. Online: only once it is paid.
@@ -123,15 +130,15 @@ public final class JoinService {
   }
 
   /** Step 2: the order is committed before anyone hears of it; if that fails the reservation is taken back. */
-  private Future<JsonObject> commit(Deal deal, PaymentSettings terms, Caller caller, JoinRequest req, String key,
+  private Future<JsonObject> commit(Deal deal, Terms terms, Caller caller, JoinRequest req, String key,
       Accepted a) {
     // The price of the tier this join reached; if the deal climbs further, the close lowers it (TierPricing).
     long unitPrice = deal.ladder().priceAt(a.counts().count(deal.countBy()));
     OffsetDateTime holdUntil = terms.online()
-        ? platform.clock().instant().plus(terms.paymentWindow()).atOffset(ZoneOffset.UTC) : null;
+        ? platform.clock().instant().plus(terms.payment().paymentWindow()).atOffset(ZoneOffset.UTC) : null;
     NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
         req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key,
-        terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil);
+        terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil, terms.pickupPointId());
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
         ordersPlaced.increment();

@@ -30,7 +30,9 @@ public final class OrderService {
         return Future.failedFuture(Problem.notFound("Order", Ids.toText(orderId)));
       }
       if (caller.isViewer()) {
-        return caller.id() == row.getLong("viewer_id") ? Future.succeededFuture(toJson(row))
+        // The pickup code is the household's alone: it is what proves the bag is theirs at the counter.
+        return caller.id() == row.getLong("viewer_id")
+            ? Future.succeededFuture(toJson(row).put("pickupCode", row.getString("pickup_code")))
             : Future.failedFuture(Problem.forbidden("This is another household's order."));
       }
       return stores.requireStaff(caller, row.getLong("store_id")).map(role -> toJson(row));
@@ -56,6 +58,7 @@ public final class OrderService {
         .put("unitPriceFen", r.getLong("unit_price_fen"))
         .put("amountFen", r.getLong("amount_fen"))
         .put("ref", r.getString("ref"))
+        .put("pickupPointId", r.getLong("pickup_point_id") == null ? null : Ids.toText(r.getLong("pickup_point_id")))
         .put("holdExpiresAt", Times.iso(r.getOffsetDateTime("hold_expires_at"), zone))
         .put("createdAt", Times.iso(r.getOffsetDateTime("created_at"), zone));
   }

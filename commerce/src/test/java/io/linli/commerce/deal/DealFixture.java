@@ -1,6 +1,7 @@
 package io.linli.commerce.deal;
 
 import io.linli.commerce.catalog.ProductService;
+import io.linli.commerce.fulfillment.PickupPointService;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.commerce.order.PaymentSettingsService;
@@ -74,7 +75,7 @@ final class DealFixture implements AutoCloseable {
     paymentSettings = new PaymentSettingsService(platform, stores);
     OrderService orders = new OrderService(platform, stores);
     joins = new JoinService(platform, deals, counters, new OrderWriter(vertx, platform.pool()), orders, room,
-        paymentSettings);
+        paymentSettings, new PickupPointService(platform, stores));
     payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds);
     holds = new HoldSweeper(platform, deals, counters, room);
     reconciler = new DealReconciler(platform, deals, counters, Duration.ofSeconds(15));

@@ -1,0 +1,122 @@
+package io.linli.commerce.fulfillment;
+
+import io.linli.core.Platform;
+import io.linli.core.auth.Caller;
+import io.linli.core.error.Problem;
+import io.linli.core.id.Ids;
+import io.linli.core.store.StoreService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where households collect: the store itself (made on first use), leaders' homes, lockers. A join names one
+ * or gets the store's; which points belong to which store never changes, so each node remembers it.
+ */
+public final class PickupPointService {
+  private final Platform platform;
+  private final StoreService stores;
+  private final Map<Long, Long> storeOfPoint = new ConcurrentHashMap<>();
+  private final Map<Long, Long> counterOfStore = new ConcurrentHashMap<>();
+
+  public PickupPointService(Platform platform, StoreService stores) {
+    this.platform = platform;
+    this.stores = stores;
+  }
+
+  public record NewPoint(String name, String kind, String address, String openingHours, Integer dailyCapacity) {}
+
+  public Future<JsonObject> create(Caller caller, long storeId, NewPoint p) {
+    long id = Ids.next();
+    return stores.requireStaff(caller, storeId)
+        .compose(role -> platform.pool()
+            .preparedQuery("insert into pickup_points(id, store_id, name, kind, address, opening_hours,"
+                + " daily_capacity) values ($1, $2, $3, $4, $5, $6, $7) returning *")
+            .execute(Tuple.from(new Object[] {id, storeId, p.name(), p.kind(), p.address(), p.openingHours(),
+                p.dailyCapacity()})))
+        .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(Problem.conflict("store-point-exists", "The store already has its counter",
+                "A store has one STORE pickup point; add LEADER_HOME or LOCKER points."))
+            : Future.failedFuture(e))
+        .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  public Future<JsonObject> list(Caller caller, long storeId) {
+    return stores.requireStaff(caller, storeId)
+        .compose(role -> counter(storeId))
+        .compose(x -> platform.pool().preparedQuery("select * from pickup_points where store_id = $1 order by id")
+            .execute(Tuple.of(storeId)))
+        .map(rows -> {
+          JsonArray points = new JsonArray();
+          rows.forEach(r -> points.add(toJson(r)));
+          return new JsonObject().put("pickupPoints", points);
+        });
+  }
+
+  /** The point a join collects at: the one named (it must be the store's), or the store's own counter. */
+  public Future<Long> resolve(long storeId, String pointId) {
+    if (pointId == null) {
+      return counter(storeId);
+    }
+    long id = Ids.parse(pointId);
+    Problem unknown = Problem.unprocessable("pickupPointId", "is not a pickup point of this store");
+    if (id < 0) {
+      return Future.failedFuture(unknown);
+    }
+    return storeOf(id).compose(owner -> owner != null && owner == storeId ? Future.succeededFuture(id)
+        : Future.failedFuture(unknown));
+  }
+
+  public Future<Long> storeOf(long pointId) {
+    Long known = storeOfPoint.get(pointId);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return platform.pool().preparedQuery("select store_id from pickup_points where id = $1")
+        .execute(Tuple.of(pointId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          long store = rows.iterator().next().getLong(0);
+          storeOfPoint.put(pointId, store);
+          return store;
+        });
+  }
+
+  private Future<Long> counter(long storeId) {
+    Long known = counterOfStore.get(storeId);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return platform.pool()
+        .preparedQuery("insert into pickup_points(id, store_id, name, kind, address) select $1, $2, name, 'STORE',"
+            + " '门店自提 · at the store' from stores where id = $2 on conflict (store_id) where kind = 'STORE'"
+            + " do nothing")
+        .execute(Tuple.of(Ids.next(), storeId))
+        .compose(x -> platform.pool()
+            .preparedQuery("select id from pickup_points where store_id = $1 and kind = 'STORE'")
+            .execute(Tuple.of(storeId)))
+        .map(rows -> {
+          long id = rows.iterator().next().getLong(0);
+          counterOfStore.put(storeId, id);
+          storeOfPoint.put(id, storeId);
+          return id;
+        });
+  }
+
+  static JsonObject toJson(Row r) {
+    return new JsonObject()
+        .put("id", Ids.toText(r.getLong("id")))
+        .put("storeId", Ids.toText(r.getLong("store_id")))
+        .put("name", r.getString("name"))
+        .put("kind", r.getString("kind"))
+        .put("address", r.getString("address"))
+        .put("openingHours", r.getString("opening_hours"))
+        .put("dailyCapacity", r.getInteger("daily_capacity"));
+  }
+}
