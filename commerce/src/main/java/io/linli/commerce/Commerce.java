@@ -2,6 +2,7 @@ package io.linli.commerce;
 
 import io.linli.commerce.api.CommerceRoutes;
 import io.linli.commerce.api.FulfillmentRoutes;
+import io.linli.commerce.api.StoreOrderRoutes;
 import io.linli.commerce.api.PaymentRoutes;
 import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.deal.DealCounters;
@@ -18,6 +19,7 @@ import io.linli.commerce.fulfillment.PickupPointService;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.commerce.order.PaymentSettingsService;
+import io.linli.commerce.order.StoreOrders;
 import io.linli.commerce.payment.PaymentService;
 import io.linli.commerce.payment.RefundService;
 import io.linli.commerce.payment.SandboxGateway;
@@ -41,6 +43,7 @@ public final class Commerce {
   private static final Duration ABANDONED_AFTER = Duration.ofSeconds(15);
 
   private final Platform platform;
+  private final StoreService stores;
   private final ProductService products;
   private final OrderService orders;
   private final DealService deals;
@@ -59,6 +62,7 @@ public final class Commerce {
 
   public Commerce(Platform platform, StoreService stores, StreamService streams, RoomEvents room) {
     this.platform = platform;
+    this.stores = stores;
     SandboxProvider provider = new SandboxProvider(platform.redis(), platform.config().sandboxPaySecret(),
         platform.clock());
     DealCounters counters = new DealCounters(platform.redis());
@@ -83,6 +87,7 @@ public final class Commerce {
     new CommerceRoutes(platform.auth(), products, deals, joins, leaves, orders).mount(api);
     new PaymentRoutes(platform.auth(), paymentSettings, payments).mount(api);
     new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
+    new StoreOrderRoutes(platform.auth(), new StoreOrders(platform, stores)).mount(api);
   }
 
   /** The sandbox provider's hosted pay page: not Linli's API, a stand-in for the provider's site. */
