@@ -28,17 +28,13 @@ import io.linli.core.Platform;
 import io.linli.core.http.Api;
 import io.linli.core.room.RoomEvents;
 import io.linli.core.store.StoreService;
+import io.linli.core.time.Periodic;
 import io.linli.core.stream.StreamService;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The commerce module as a node sees it: its services wired once, its routes, and its background jobs. */
 public final class Commerce {
-  private static final Logger LOG = LoggerFactory.getLogger(Commerce.class);
   /** A join still not written after this long belongs to a node that died between Redis and PostgreSQL. */
   private static final Duration ABANDONED_AFTER = Duration.ofSeconds(15);
 
@@ -58,7 +54,7 @@ public final class Commerce {
   private final SandboxGateway sandbox;
   private final PickupPointService pickupPoints;
   private final FulfillmentService fulfillment;
-  private final List<Long> timers = new ArrayList<>();
+  private Periodic refundRetries;
 
   public Commerce(Platform platform, StoreService stores, StreamService streams, RoomEvents room) {
     this.platform = platform;
@@ -101,15 +97,16 @@ public final class Commerce {
     deadlines.start(1000);
     holds.start(1000);
     reconciler.start(5000);
-    timers.add(platform.vertx().setPeriodic(10_000, t -> refunds.retryPending()
-        .onFailure(e -> LOG.warn("refund retry failed", e))));
+    refundRetries = Periodic.every(platform.vertx(), 10_000, "refund retry", refunds::retryPending);
   }
 
   public void stopJobs() {
     deadlines.stop();
     holds.stop();
     reconciler.stop();
-    timers.forEach(platform.vertx()::cancelTimer);
+    if (refundRetries != null) {
+      refundRetries.stop();
+    }
   }
 
   public ProductService products() {

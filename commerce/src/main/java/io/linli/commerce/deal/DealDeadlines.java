@@ -1,6 +1,7 @@
 package io.linli.commerce.deal;
 
 import io.linli.core.Platform;
+import io.linli.core.time.Periodic;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -8,8 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opens scheduled deals when their time comes and ends deals whose deadline passed: formed ones close,
@@ -18,12 +17,11 @@ import org.slf4j.LoggerFactory;
  * the overdue deals on its next tick.
  */
 public final class DealDeadlines {
-  private static final Logger LOG = LoggerFactory.getLogger(DealDeadlines.class);
   private static final int BATCH = 50;
 
   private final Platform platform;
   private final DealService deals;
-  private long timer = -1;
+  private Periodic job;
 
   public DealDeadlines(Platform platform, DealService deals) {
     this.platform = platform;
@@ -31,13 +29,12 @@ public final class DealDeadlines {
   }
 
   public void start(long periodMs) {
-    timer = platform.vertx().setPeriodic(periodMs, id -> runOnce()
-        .onFailure(e -> LOG.warn("deadline sweep failed", e)));
+    job = Periodic.every(platform.vertx(), periodMs, "deadline sweep", this::runOnce);
   }
 
   public void stop() {
-    if (timer >= 0) {
-      platform.vertx().cancelTimer(timer);
+    if (job != null) {
+      job.stop();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.linli.commerce.deal;
 
 import io.linli.core.Platform;
+import io.linli.core.time.Periodic;
 import io.linli.core.id.Ids;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -28,7 +29,7 @@ public final class DealReconciler {
   private final AtomicLong drift = new AtomicLong();
   private final Counter released;
   private final Counter repaired;
-  private long timer = -1;
+  private Periodic job;
 
   public DealReconciler(Platform platform, DealService deals, DealCounters counters, Duration staleAfter) {
     this.platform = platform;
@@ -43,13 +44,12 @@ public final class DealReconciler {
   }
 
   public void start(long periodMs) {
-    timer = platform.vertx().setPeriodic(periodMs, id -> runOnce()
-        .onFailure(e -> LOG.warn("reconciliation failed", e)));
+    job = Periodic.every(platform.vertx(), periodMs, "reconciliation", this::runOnce);
   }
 
   public void stop() {
-    if (timer >= 0) {
-      platform.vertx().cancelTimer(timer);
+    if (job != null) {
+      job.stop();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.linli.commerce.deal;
 
 import io.linli.core.Platform;
+import io.linli.core.time.Periodic;
 import io.linli.core.id.Ids;
 import io.linli.core.room.RoomEvents;
 import io.micrometer.core.instrument.Counter;
@@ -10,8 +11,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Unpaid online joins hold stock only for the store's payment window. When it lapses the order is cancelled
@@ -19,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * can sweep at once), then in Redis and the room. A payment that arrives later is refunded.
  */
 public final class HoldSweeper {
-  private static final Logger LOG = LoggerFactory.getLogger(HoldSweeper.class);
   private static final String LAPSE = "with lapsed as ("
       + " update orders set status = 'CANCELLED', updated_at = now() where id in ("
       + "   select id from orders where status = 'PENDING_PAYMENT' and hold_expires_at <= $1"
@@ -37,7 +35,7 @@ public final class HoldSweeper {
   private final DealCounters counters;
   private final RoomEvents room;
   private final Counter lapsed;
-  private long timer = -1;
+  private Periodic job;
 
   public HoldSweeper(Platform platform, DealService deals, DealCounters counters, RoomEvents room) {
     this.platform = platform;
@@ -49,13 +47,12 @@ public final class HoldSweeper {
   }
 
   public void start(long periodMs) {
-    timer = platform.vertx().setPeriodic(periodMs, id -> runOnce()
-        .onFailure(e -> LOG.warn("hold sweep failed", e)));
+    job = Periodic.every(platform.vertx(), periodMs, "hold sweep", this::runOnce);
   }
 
   public void stop() {
-    if (timer >= 0) {
-      platform.vertx().cancelTimer(timer);
+    if (job != null) {
+      job.stop();
     }
   }
 
