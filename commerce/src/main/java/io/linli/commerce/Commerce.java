@@ -3,6 +3,7 @@ package io.linli.commerce;
 import io.linli.commerce.api.CommerceRoutes;
 import io.linli.commerce.api.FulfillmentRoutes;
 import io.linli.commerce.api.StoreOrderRoutes;
+import io.linli.commerce.api.WebhookRoutes;
 import io.linli.commerce.api.PaymentRoutes;
 import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.deal.DealCounters;
@@ -24,6 +25,8 @@ import io.linli.commerce.payment.PaymentService;
 import io.linli.commerce.payment.RefundService;
 import io.linli.commerce.payment.SandboxGateway;
 import io.linli.commerce.payment.SandboxProvider;
+import io.linli.commerce.webhook.WebhookDispatcher;
+import io.linli.commerce.webhook.WebhookService;
 import io.linli.core.Platform;
 import io.linli.core.http.Api;
 import io.linli.core.room.RoomEvents;
@@ -54,7 +57,9 @@ public final class Commerce {
   private final SandboxGateway sandbox;
   private final PickupPointService pickupPoints;
   private final FulfillmentService fulfillment;
+  private final WebhookDispatcher webhooks;
   private Periodic refundRetries;
+  private Periodic webhookSends;
 
   public Commerce(Platform platform, StoreService stores, StreamService streams, RoomEvents room) {
     this.platform = platform;
@@ -77,6 +82,7 @@ public final class Commerce {
     this.reconciler = new DealReconciler(platform, deals, counters, ABANDONED_AFTER);
     this.holds = new HoldSweeper(platform, deals, counters, room);
     this.sandbox = new SandboxGateway(platform.vertx(), platform.redis(), provider);
+    this.webhooks = new WebhookDispatcher(platform);
   }
 
   public void mount(Api api) {
@@ -84,6 +90,7 @@ public final class Commerce {
     new PaymentRoutes(platform.auth(), paymentSettings, payments).mount(api);
     new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
     new StoreOrderRoutes(platform.auth(), new StoreOrders(platform, stores)).mount(api);
+    new WebhookRoutes(platform.auth(), new WebhookService(platform, stores)).mount(api);
   }
 
   /** The sandbox provider's hosted pay page: not Linli's API, a stand-in for the provider's site. */
@@ -98,6 +105,7 @@ public final class Commerce {
     holds.start(1000);
     reconciler.start(5000);
     refundRetries = Periodic.every(platform.vertx(), 10_000, "refund retry", refunds::retryPending);
+    webhookSends = Periodic.every(platform.vertx(), 1_000, "webhook delivery", webhooks::runOnce);
   }
 
   public void stopJobs() {
@@ -106,6 +114,7 @@ public final class Commerce {
     reconciler.stop();
     if (refundRetries != null) {
       refundRetries.stop();
+      webhookSends.stop();
     }
   }
 
