@@ -32,6 +32,7 @@ final class HttpApi {
       Api api = new Api(builder);
       new CoreRoutes(platform, services.stores(), services.streams(), services.viewers()).mount(api);
       services.commerce().mount(api);
+      services.realtime().routes().mount(api);
       builder.getRoute("metrics").addHandler(PrometheusScrapingHandler.create(registry));
       builder.getRoute("openapi").addHandler(ctx -> ctx.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(document.text()));

@@ -5,7 +5,8 @@ import java.util.List;
 
 /** Every module that owns tables, in migration order (a module after the ones it depends on). */
 public final class Modules {
-  public static final List<ModuleSchema> SCHEMAS = List.of(new ModuleSchema("core"), new ModuleSchema("commerce"));
+  public static final List<ModuleSchema> SCHEMAS = List.of(new ModuleSchema("core"), new ModuleSchema("realtime"),
+      new ModuleSchema("commerce"));
 
   private Modules() {}
 }

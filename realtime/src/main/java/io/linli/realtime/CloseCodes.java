@@ -9,6 +9,7 @@ final class CloseCodes {
   static final short FORBIDDEN = 4403;
   static final short NOT_FOUND = 4404;
   static final short TOO_SLOW = 4408;
+  static final short BANNED = 4410;
   static final short TOO_MANY_FRAMES = 4429;
 
   private CloseCodes() {}
@@ -19,6 +20,7 @@ final class CloseCodes {
       case 401 -> UNAUTHORIZED;
       case 403 -> FORBIDDEN;
       case 404 -> NOT_FOUND;
+      case 410 -> BANNED;
       default -> SERVER_ERROR;
     };
   }

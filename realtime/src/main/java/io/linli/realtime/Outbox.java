@@ -22,11 +22,13 @@ final class Outbox {
   private final Vertx vertx;
   private final ServerWebSocket ws;
   private final int maxQueued;
+  /** The longest frame written whole; longer messages go out as continuation frames. */
+  private final int maxFrameBytes;
   private final long stuckAfterMs;
   private final RoomMetrics metrics;
   private final Runnable onStuck;
   /** Frames waiting for room, oldest first; state frames keyed "s:" + key, events "e:" + a counter. */
-  private final LinkedHashMap<String, String> waiting = new LinkedHashMap<>();
+  private final LinkedHashMap<String, SharedText> waiting = new LinkedHashMap<>();
   private int waitingEvents;
   private long eventNumber;
   private int inFlight;
@@ -34,17 +36,19 @@ final class Outbox {
   private boolean flushing;
   private boolean closed;
 
-  Outbox(Vertx vertx, ServerWebSocket ws, int maxQueued, long stuckAfterMs, RoomMetrics metrics, Runnable onStuck) {
+  Outbox(Vertx vertx, ServerWebSocket ws, int maxQueued, int maxFrameBytes, long stuckAfterMs, RoomMetrics metrics,
+      Runnable onStuck) {
     this.vertx = vertx;
     this.ws = ws;
     this.maxQueued = maxQueued;
+    this.maxFrameBytes = maxFrameBytes;
     this.stuckAfterMs = stuckAfterMs;
     this.metrics = metrics;
     this.onStuck = onStuck;
     ws.drainHandler(v -> flush());
   }
 
-  void send(RoomFrame.Kind kind, String stateKey, String text) {
+  void send(RoomFrame.Kind kind, String stateKey, SharedText text) {
     if (closed || ws.isClosed()) {
       // The peer may have closed before our close handler ran: nothing more can go out.
       close();
@@ -104,8 +108,8 @@ final class Outbox {
     flushing = true;
     try {
       while (!waiting.isEmpty() && !full() && !closed) {
-        Iterator<Map.Entry<String, String>> oldest = waiting.entrySet().iterator();
-        Map.Entry<String, String> next = oldest.next();
+        Iterator<Map.Entry<String, SharedText>> oldest = waiting.entrySet().iterator();
+        Map.Entry<String, SharedText> next = oldest.next();
         oldest.remove();
         if (next.getKey().startsWith("e:")) {
           waitingEvents--;
@@ -120,10 +124,10 @@ final class Outbox {
     }
   }
 
-  private void write(String text) {
+  private void write(SharedText text) {
     inFlight++;
     metrics.sent();
-    ws.writeTextMessage(text).onComplete(ar -> {
+    text.writeTo(ws, maxFrameBytes).onComplete(ar -> {
       inFlight--;
       if (fullSince >= 0 || !waiting.isEmpty()) {
         flush();

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The realtime module as the node sees it: the {@link RoomEvents} port other modules publish through, the
- * room WebSocket to mount, and the snapshot parts modules contribute.
+ * room WebSocket to mount, its HTTP operations (polls) to bind, and the snapshot parts modules contribute.
  *
  * <p>StreamService needs {@link #events()} to be built, and the room needs StreamService to find streams, so
  * the streams may come after construction through {@link #setStreams}; it must be set before the first socket.
@@ -21,18 +21,28 @@ public final class Realtime {
   private final RoomSnapshots snapshots;
   private final Rooms rooms;
   private final RoomGateway gateway;
+  private final PollService polls;
+  private final PollDeadlines pollDeadlines;
+  private final RealtimeRoutes routes;
   private volatile StreamService streams;
 
+  /** Settings from the environment (RoomSettings lists them); a bad value fails here, naming the variable. */
   public Realtime(Platform platform, StreamService streams, StoreService stores) {
-    this(platform, streams, stores, RoomTuning.defaults());
+    this(platform, streams, stores, RoomTuning.defaults(), RoomSettings.from(System.getenv()));
   }
 
-  Realtime(Platform platform, StreamService streams, StoreService stores, RoomTuning tuning) {
+  Realtime(Platform platform, StreamService streams, StoreService stores, RoomTuning tuning, RoomSettings settings) {
     this.events = new RedisRoomEvents(platform, tuning);
     this.snapshots = new RoomSnapshots(platform.redis(), tuning.roomTtl());
-    this.rooms = new Rooms(platform, events, snapshots, tuning);
+    this.polls = new PollService(new PollStore(platform.pool()),
+        new PollTallies(platform.redis(), tuning.roomTtl()), events, this::streams);
+    snapshots.add(polls);
+    this.rooms = new Rooms(platform, events, snapshots, new ModerationRecords(platform.pool()), polls, tuning,
+        settings);
     this.gateway = new RoomGateway(platform.vertx(), platform.tokens(), this::streams,
         Objects.requireNonNull(stores, "stores"), rooms);
+    this.pollDeadlines = new PollDeadlines(platform.vertx(), polls, tuning.pollSweep());
+    this.routes = new RealtimeRoutes(platform.auth(), polls);
     setStreams(streams);
   }
 
@@ -59,8 +69,26 @@ public final class Realtime {
     gateway.mount(router);
   }
 
-  /** Closes every room socket (1001), withdraws this node's viewers, flushes waiting states, unsubscribes. */
+  PollService polls() {
+    return polls;
+  }
+
+  /** For tests: the stream's socket groups on this node (one per event loop). */
+  int groups(long streamId) {
+    return rooms.groups(streamId);
+  }
+
+  /** The room's HTTP operations (polls), to bind on the node's OpenAPI router. */
+  public RealtimeRoutes routes() {
+    return routes;
+  }
+
+  /**
+   * Closes every room socket (1001), withdraws this node's viewers, sends gathered likes and waiting states,
+   * unsubscribes.
+   */
   public Future<Void> close() {
+    pollDeadlines.stop();
     return rooms.close();
   }
 

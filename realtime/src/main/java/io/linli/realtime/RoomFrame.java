@@ -1,25 +1,53 @@
 package io.linli.realtime;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
 
 /**
- * A server frame as it travels to sockets: its text (encoded once, written as-is to every socket) plus what the
- * delivery rules need to know about it, read once per node.
+ * A server frame as it travels to sockets: its text, encoded once per node ({@link SharedText}) and written as-is
+ * to every socket, plus what the delivery rules need to know about it, read once per node.
+ *
+ * @param type the frame's {@code type}
+ * @param sampled a chat-like frame a crowded room may leave out (never a host's or staff member's message)
+ * @param subject what the frame is about, when delivery needs it: the message id of a {@code chat.message}
+ *     or {@code chat.deleted}, the viewer id of a {@code chat.banned}
  */
-record RoomFrame(long seq, Kind kind, String stateKey, long version, String epoch, String text) {
+record RoomFrame(long seq, Kind kind, String type, String stateKey, long version, String epoch, boolean sampled,
+    String subject, SharedText wire) {
 
   static final String CHAT_MESSAGE = "chat.message";
+  static final String CHAT_SYSTEM = "chat.system";
+  static final String CHAT_BATCH = "chat.batch";
+  static final String CHAT_DELETED = "chat.deleted";
+  static final String CHAT_BANNED = "chat.banned";
+  static final String PRESENCE_JOIN = "presence.join";
+  static final String PRESENCE_LEAVE = "presence.leave";
   static final String SNAPSHOT = "room.snapshot";
 
+  /** Frames that are chatter: batched, sampled in crowded rooms, and the first a slow socket loses. */
+  static final Set<String> CHATTER = Set.of(CHAT_MESSAGE, CHAT_SYSTEM, PRESENCE_JOIN, PRESENCE_LEAVE);
+  /** Roles whose messages are never sampled away. */
+  private static final Set<String> NEVER_SAMPLED = Set.of("host", "staff");
+
   enum Kind {
-    /** A chat message: a slow socket may lose it. */
+    /** Chatter (a message, a system line, a join): batched, sampled, and a slow socket may lose it. */
     CHAT,
     /** A coalesced state ({@code key} + {@code version}): only the latest per key matters. */
     STATE,
-    /** Anything else published: never dropped while the socket lives. */
+    /** Anything else published (deal.formed, moderation, ...): never dropped or sampled while the socket lives. */
     EVENT,
     /** A full room state: replaces everything before it. */
     SNAPSHOT
+  }
+
+  String text() {
+    return wire.text();
+  }
+
+  /** True when this frame removes the given viewer from the room ({@code chat.banned} naming them). */
+  boolean bans(RoomMember member) {
+    return CHAT_BANNED.equals(type) && member.caller().isViewer() && member.id().equals(subject);
   }
 
   /** Reads a frame published by {@link RedisRoomEvents} (seq already spliced in). */
@@ -27,17 +55,40 @@ record RoomFrame(long seq, Kind kind, String stateKey, long version, String epoc
     JsonObject json = new JsonObject(text);
     long seq = json.getValue("seq") instanceof Number n ? n.longValue() : 0L;
     String type = json.getValue("type") instanceof String t ? t : "";
-    if (CHAT_MESSAGE.equals(type)) {
-      return new RoomFrame(seq, Kind.CHAT, null, 0, null, text);
+    SharedText wire = SharedText.of(text);
+    if (CHATTER.contains(type)) {
+      JsonObject from = json.getValue("from") instanceof JsonObject f ? f : null;
+      boolean sampled = from == null || !NEVER_SAMPLED.contains(from.getValue("role"));
+      return new RoomFrame(seq, Kind.CHAT, type, null, 0, null, sampled, json.getString("id"), wire);
     }
     if (json.getValue("key") instanceof String key && json.getValue("version") instanceof Number version) {
-      return new RoomFrame(seq, Kind.STATE, key, version.longValue(), null, text);
+      return new RoomFrame(seq, Kind.STATE, type, key, version.longValue(), null, false, null, wire);
     }
-    return new RoomFrame(seq, Kind.EVENT, null, 0, null, text);
+    String subject = switch (type) {
+      case CHAT_DELETED -> json.getString("id");
+      case CHAT_BANNED -> json.getJsonObject("user", new JsonObject()).getString("id");
+      default -> null;
+    };
+    return new RoomFrame(seq, Kind.EVENT, type, null, 0, null, false, subject, wire);
+  }
+
+  /**
+   * Several chatter frames as one {@code chat.batch}: their texts spliced in unchanged (no re-encoding), the seq
+   * of the newest one on the outside.
+   */
+  static RoomFrame batch(List<RoomFrame> frames) {
+    long seq = frames.get(frames.size() - 1).seq();
+    StringBuilder text = new StringBuilder(frames.stream().mapToInt(f -> f.wire.length() + 1).sum() + 64)
+        .append("{\"type\":\"").append(CHAT_BATCH).append("\",\"seq\":").append(seq).append(",\"messages\":[");
+    for (int i = 0; i < frames.size(); i++) {
+      text.append(i == 0 ? "" : ",").append(frames.get(i).text());
+    }
+    text.append("]}");
+    return new RoomFrame(seq, Kind.CHAT, CHAT_BATCH, null, 0, null, false, null, SharedText.of(text.toString()));
   }
 
   static RoomFrame snapshot(JsonObject snapshot) {
-    return new RoomFrame(snapshot.getLong("seq"), Kind.SNAPSHOT, null, 0, snapshot.getString("epoch"),
-        snapshot.encode());
+    return new RoomFrame(snapshot.getLong("seq"), Kind.SNAPSHOT, SNAPSHOT, null, 0, snapshot.getString("epoch"),
+        false, null, SharedText.deferred(snapshot.encode()));
   }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,9 @@ public final class RoomGateway {
     String token = tokenOf(request);
     String streamText = ctx.pathParam("streamId");
     HttpConnection connection = request.connection();
-    Context context = vertx.getOrCreateContext();
+    // Vert.x gives each request a duplicate of its event loop's context; the room groups sockets by event loop
+    // (one fan-out task per loop, not per socket), so it keeps the loop's own context.
+    Context context = ((ContextInternal) vertx.getOrCreateContext()).unwrap();
     request.toWebSocket()
         .onSuccess(ws -> {
           ws.pause();

@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's side of every room: one Redis subscription per stream with local sockets (not one per socket),
- * and fan-out of each published frame to those sockets. A frame is parsed once per node and its text written
- * unchanged to every socket; sockets are grouped by event loop, so a frame costs one task per event loop,
- * not one per socket.
+ * and fan-out of each published frame to those sockets. A frame is parsed and encoded once per node and the
+ * same bytes written to every socket; chatter is paced per stream on the way ({@link RoomPacer}); sockets are
+ * grouped by event loop, so a frame costs one task per event loop, not one per socket.
  *
  * <p>Membership changes take the hub's lock (they are rare and short, and they keep SUBSCRIBE/UNSUBSCRIBE
- * in order on the wire); the message path takes no lock. A group's member list is only read on its own event
- * loop and is replaced, never mutated, so delivery needs no copy.
+ * in order on the wire); the message path takes only its stream's pacer lock. A group's member list is only
+ * read on its own event loop and is replaced, never mutated, so delivery needs no copy.
  */
 final class RoomHub<M extends RoomHub.Member> {
   private static final Logger LOG = LoggerFactory.getLogger(RoomHub.class);
@@ -47,6 +47,7 @@ final class RoomHub<M extends RoomHub.Member> {
   private static final class Channel<M extends Member> {
     final long streamId;
     final String name;
+    RoomPacer pacer;
     int members;
     CompletableFuture<Void> subscribed;
     volatile Map<Context, Group<M>> groups = Map.of();
@@ -75,6 +76,7 @@ final class RoomHub<M extends RoomHub.Member> {
 
   private final Vertx vertx;
   private final Redis redis;
+  private final Function<Consumer<RoomFrame>, RoomPacer> pacers;
   private final Map<Long, Channel<M>> channels = new HashMap<>();
   private final ConcurrentHashMap<String, Channel<M>> byName = new ConcurrentHashMap<>();
   /** Channels whose subscription was interrupted: their next "subscribed" is Lettuce re-subscribing. */
@@ -84,9 +86,11 @@ final class RoomHub<M extends RoomHub.Member> {
   private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection;
   private boolean closed;
 
-  RoomHub(Vertx vertx, Redis redis) {
+  /** {@code pacers} makes a stream's pacer, given where its paced frames go. */
+  RoomHub(Vertx vertx, Redis redis, Function<Consumer<RoomFrame>, RoomPacer> pacers) {
     this.vertx = vertx;
     this.redis = redis;
+    this.pacers = pacers;
   }
 
   /** Called, on an event loop of the stream, when frames may have been missed: send its sockets a snapshot. */
@@ -104,7 +108,7 @@ final class RoomHub<M extends RoomHub.Member> {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("the room hub is closed"));
       }
-      Channel<M> channel = channels.computeIfAbsent(member.streamId(), Channel::new);
+      Channel<M> channel = channels.computeIfAbsent(member.streamId(), this::newChannel);
       byName.put(channel.name, channel);
       if (channel.members++ == 0) {
         channel.subscribed = command(c -> c.subscribe(channel.name));
@@ -145,6 +149,7 @@ final class RoomHub<M extends RoomHub.Member> {
       if (--channel.members == 0) {
         channels.remove(channel.streamId);
         byName.remove(channel.name, channel);
+        channel.pacer.close();
         interrupted.remove(channel.name);
         if (!closed) {
           command(c -> c.unsubscribe(channel.name));
@@ -165,6 +170,12 @@ final class RoomHub<M extends RoomHub.Member> {
     if (channel != null) {
       channel.groups.values().forEach(g -> g.context.runOnContext(v -> g.forEach(action)));
     }
+  }
+
+  /** How many event-loop groups a stream has on this node (for tests: at most one per event loop). */
+  synchronized int groups(long streamId) {
+    Channel<M> channel = channels.get(streamId);
+    return channel == null ? 0 : channel.groups.size();
   }
 
   /** Every local member of every stream, for shutting down. */
@@ -190,13 +201,19 @@ final class RoomHub<M extends RoomHub.Member> {
         .otherwiseEmpty();
   }
 
+  private Channel<M> newChannel(long streamId) {
+    Channel<M> channel = new Channel<>(streamId);
+    channel.pacer = pacers.apply(frame -> fanOut(channel, frame));
+    return channel;
+  }
+
   private void fanOut(Channel<M> channel, RoomFrame frame) {
     for (Group<M> group : channel.groups.values()) {
       group.context.runOnContext(v -> group.forEach(m -> m.deliver(frame)));
     }
   }
 
-  /** Lettuce thread: no blocking, no locks; parse once, then hand over to the event loops. */
+  /** Lettuce thread: no blocking; parse and encode once, pace, then hand over to the event loops. */
   private void received(String channelName, String text) {
     Channel<M> channel = byName.get(channelName);
     if (channel == null) {
@@ -209,7 +226,7 @@ final class RoomHub<M extends RoomHub.Member> {
       LOG.warn("unreadable frame on {}: {}", channelName, e.toString());
       return;
     }
-    fanOut(channel, frame);
+    channel.pacer.offer(frame);
   }
 
   /** Lettuce thread. After a reconnect Lettuce re-subscribes by itself; what was published meanwhile is lost. */

@@ -5,7 +5,10 @@ import io.linli.core.id.Ids;
 import io.linli.core.store.Role;
 import io.vertx.core.json.JsonObject;
 
-/** Who is on a socket and in which role: {@code host} (the store's owner), {@code staff}, or {@code viewer}. */
+/**
+ * Who is on a socket and in which role: {@code host} (the store's owner), {@code staff}, or {@code viewer}.
+ * ({@code leader}, a community leader watching as a viewer, is reserved for when commerce knows leaders.)
+ */
 record RoomMember(Caller caller, String role) {
 
   static RoomMember viewer(Caller caller) {
@@ -16,10 +19,19 @@ record RoomMember(Caller caller, String role) {
     return new RoomMember(caller, role == Role.OWNER ? "host" : "staff");
   }
 
+  /** The host and staff run the room: they moderate, and slow mode and sampling never hold them back. */
+  boolean moderator() {
+    return caller.isStaff();
+  }
+
+  String id() {
+    return Ids.toText(caller.id());
+  }
+
   /** As shown to the room, e.g. in {@code chat.message.from}. */
   JsonObject toJson() {
     return new JsonObject()
-        .put("id", Ids.toText(caller.id()))
+        .put("id", id())
         .put("nickname", caller.name())
         .put("role", role);
   }

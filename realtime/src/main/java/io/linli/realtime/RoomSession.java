@@ -37,16 +37,18 @@ final class RoomSession implements RoomHub.Member {
   private final RoomMember member;
   private final String you;
   private final Outbox outbox;
-  private final InboundRate rate;
+  private final TokenBucket rate;
   private final int maxFrameBytes;
   private final int maxHeld;
   private final Map<String, Long> versions = new HashMap<>();
   private final List<RoomFrame> held = new ArrayList<>();
   private boolean heldOverflowed;
   private State state = State.JOINING;
+  /** The newest seq this socket was sent (a batch counts as the seq of its newest message). */
   private long lastSeq = -1;
   private String epoch;
   private boolean left;
+  private boolean counted;
 
   RoomSession(Rooms rooms, ServerWebSocket ws, HttpConnection connection, Context context, long streamId,
       RoomMember member, Outbox.Factory outboxes, RoomTuning tuning, int maxFrameBytes) {
@@ -58,7 +60,7 @@ final class RoomSession implements RoomHub.Member {
     this.member = member;
     this.you = member.toJson().encode();
     this.outbox = outboxes.create(ws, () -> close(CloseCodes.TOO_SLOW, "too slow: outbound queue stayed full"));
-    this.rate = new InboundRate(tuning.inboundPerSecond(), tuning.inboundBurst());
+    this.rate = new TokenBucket(tuning.inboundPerSecond(), tuning.inboundBurst());
     this.maxFrameBytes = maxFrameBytes;
     this.maxHeld = tuning.heldFrames();
   }
@@ -75,6 +77,19 @@ final class RoomSession implements RoomHub.Member {
 
   RoomMember member() {
     return member;
+  }
+
+  /** This socket is in the room's viewer count (so leaving takes it out again). */
+  void counted() {
+    counted = true;
+  }
+
+  boolean isCounted() {
+    return counted;
+  }
+
+  boolean isClosed() {
+    return state == State.CLOSED;
   }
 
   /** Wires the socket's handlers; client frames stay paused until the member has its snapshot. */
@@ -100,6 +115,10 @@ final class RoomSession implements RoomHub.Member {
 
   @Override
   public void deliver(RoomFrame frame) {
+    if (frame.bans(member)) {
+      close(CloseCodes.BANNED, "banned from this stream");
+      return;
+    }
     switch (state) {
       case OPEN, HOLDING -> {
         if (frame.kind() == RoomFrame.Kind.SNAPSHOT) {
@@ -176,12 +195,10 @@ final class RoomSession implements RoomHub.Member {
       return;
     }
     Object type = frame.getValue("type");
-    if ("chat.send".equals(type)) {
-      rooms.chat(this, frame.getValue("text"));
-    } else if ("resume".equals(type)) {
+    if ("resume".equals(type)) {
       resume(frame);
     } else {
-      error("unknown-type", "Unknown frame type: " + type);
+      rooms.commands().handle(this, type, frame);
     }
   }
 
@@ -276,7 +293,7 @@ final class RoomSession implements RoomHub.Member {
       }
       epoch = frame.epoch();
       lastSeq = frame.seq();
-      outbox.send(RoomFrame.Kind.SNAPSHOT, null, withYou(frame.text()));
+      outbox.send(RoomFrame.Kind.SNAPSHOT, null, SharedText.deferred(withYou(frame.text())));
       return;
     }
     if (frame.seq() <= lastSeq) {
@@ -295,7 +312,7 @@ final class RoomSession implements RoomHub.Member {
       }
       versions.put(frame.stateKey(), frame.version());
     }
-    outbox.send(frame.kind(), frame.stateKey(), frame.text());
+    outbox.send(frame.kind(), frame.stateKey(), frame.wire());
   }
 
   /** The snapshot is shared by every socket of the stream; who this socket is goes on the end of it. */
@@ -305,11 +322,20 @@ final class RoomSession implements RoomHub.Member {
 
   /** An error for this socket only: not a room frame, so no seq. */
   void error(String code, String message) {
+    error(code, message, new JsonObject());
+  }
+
+  /** An error with more for the client to act on (e.g. {@code retryAfterMs}). */
+  void error(String code, String message, JsonObject details) {
+    tell(details.copy().put("type", "error").put("code", code).put("message", message));
+  }
+
+  /** A frame for this socket only (an error, an acknowledgement): not a room frame, so no seq. */
+  void tell(JsonObject frame) {
     if (state == State.CLOSED) {
       return;
     }
-    outbox.send(RoomFrame.Kind.EVENT, null,
-        new JsonObject().put("type", "error").put("code", code).put("message", message).encode());
+    outbox.send(RoomFrame.Kind.EVENT, null, SharedText.deferred(frame.encode()));
   }
 
   private void failed(Throwable e) {

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Builds {@code room.snapshot}: the room's own state from Redis (seq, epoch, recent chat, viewers) merged with
- * every module's part (the stream from live-core, deals from commerce, ...).
+ * Builds {@code room.snapshot}: the room's own state from Redis (seq, epoch, recent chat, pinned message, slow
+ * mode, likes, viewers) merged with every part added as a source (the stream from live-core, deals from
+ * commerce, polls from here, ...).
  */
 final class RoomSnapshots {
   private final Redis redis;
@@ -38,13 +39,14 @@ final class RoomSnapshots {
   Future<RoomFrame> take(long streamId) {
     RoomKeys keys = new RoomKeys(streamId);
     return redis.<List<Object>>eval(RoomScripts.STATE,
-            new String[] {keys.seq(), keys.history(), keys.epoch(), keys.chat(), keys.viewersTotal()},
+            new String[] {keys.seq(), keys.history(), keys.epoch(), keys.chat(), keys.viewersTotal(),
+                keys.viewersUnique(), keys.viewersPeak(), keys.likes(), keys.pinned(), keys.slowMode()},
             Ids.toText(Ids.next()), Long.toString(roomTtl.toSeconds()))
         .compose(state -> Future.all(sources.stream().map(s -> s.snapshot(streamId)).toList())
             .map(parts -> {
               JsonObject snapshot = new JsonObject()
                   .put("type", RoomFrame.SNAPSHOT)
-                  .put("seq", ((Number) state.get(1)).longValue())
+                  .put("seq", number(state, 1))
                   .put("epoch", (String) state.get(0))
                   .put("pinned", new JsonArray())
                   .put("polls", new JsonArray());
@@ -54,14 +56,25 @@ final class RoomSnapshots {
                   snapshot.mergeIn(part);
                 }
               }
+              String pinned = (String) state.get(6);
+              // The room's own fields last: a module's part cannot overwrite them.
               return snapshot
                   .put("type", RoomFrame.SNAPSHOT)
-                  .put("seq", ((Number) state.get(1)).longValue())
+                  .put("seq", number(state, 1))
                   .put("epoch", (String) state.get(0))
-                  .put("chat", chat(state.subList(3, state.size())))
-                  .put("viewers", ((Number) state.get(2)).longValue());
+                  .put("chat", chat(state.subList(8, state.size())))
+                  .put("pinnedMessage", pinned.isEmpty() ? null : new JsonObject(pinned))
+                  .put("slowMode", number(state, 7))
+                  .put("likes", number(state, 5))
+                  .put("viewers", number(state, 2))
+                  .put("uniqueViewers", number(state, 3))
+                  .put("peakViewers", number(state, 4));
             }))
         .map(RoomFrame::snapshot);
+  }
+
+  private static long number(List<Object> state, int index) {
+    return ((Number) state.get(index)).longValue();
   }
 
   /** Chat is stored as the frames that were sent, oldest first; the snapshot lists them as they were. */

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param roomTtl how long an idle room's seq, history and chat stay in Redis
  * @param chatKept chat messages kept for the snapshot
  * @param heldFrames frames held for one socket while it joins or resumes before it needs a fresh snapshot
+ * @param pollSweep how often a node looks for polls whose timer ran out
  */
 record RoomTuning(
     Duration stateInterval,
@@ -27,15 +28,21 @@ record RoomTuning(
     Duration presenceTtl,
     Duration roomTtl,
     int chatKept,
-    int heldFrames) {
+    int heldFrames,
+    Duration pollSweep) {
 
   static RoomTuning defaults() {
     return new RoomTuning(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(2), 20, 40,
-        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofDays(2), 50, 2000);
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofDays(2), 50, 2000, Duration.ofSeconds(1));
   }
 
   RoomTuning withStuckAfter(Duration newStuckAfter, Duration newCloseGrace) {
     return new RoomTuning(stateInterval, newStuckAfter, newCloseGrace, inboundPerSecond, inboundBurst,
-        presenceHeartbeat, presenceTtl, roomTtl, chatKept, heldFrames);
+        presenceHeartbeat, presenceTtl, roomTtl, chatKept, heldFrames, pollSweep);
+  }
+
+  RoomTuning withPollSweep(Duration newPollSweep) {
+    return new RoomTuning(stateInterval, stuckAfter, closeGrace, inboundPerSecond, inboundBurst,
+        presenceHeartbeat, presenceTtl, roomTtl, chatKept, heldFrames, newPollSweep);
   }
 }

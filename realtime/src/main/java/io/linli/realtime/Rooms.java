@@ -2,17 +2,19 @@ package io.linli.realtime;
 
 import io.linli.core.Platform;
 import io.linli.core.config.LinliConfig;
+import io.linli.core.error.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rooms of one node: brings admitted sockets in (subscription, presence, snapshot), takes them out, and
- * carries out what their clients ask (chat, resume).
+ * The rooms of one node: brings admitted sockets in (subscription, ban check, presence, snapshot), takes them
+ * out, and hands what their clients ask to the part of the room that does it (chat, moderation, likes, polls).
  */
 final class Rooms {
   private static final Logger LOG = LoggerFactory.getLogger(Rooms.class);
@@ -21,36 +23,61 @@ final class Rooms {
   private final Vertx vertx;
   private final LinliConfig config;
   private final RoomTuning tuning;
+  private final RoomSettings settings;
   private final RoomMetrics metrics;
   private final RedisRoomEvents events;
   private final RoomHub<RoomSession> hub;
   private final Presence presence;
   private final RoomSnapshots snapshots;
   private final RoomHistory history;
-  private final ChatMessages chat;
+  private final ModerationRecords records;
+  private final RoomLikes likes;
+  private final RoomCommands commands;
   private final Outbox.Factory outboxes;
   private volatile boolean closed;
 
-  Rooms(Platform platform, RedisRoomEvents events, RoomSnapshots snapshots, RoomTuning tuning) {
+  Rooms(Platform platform, RedisRoomEvents events, RoomSnapshots snapshots, ModerationRecords records,
+      PollService polls, RoomTuning tuning, RoomSettings settings) {
     this.vertx = platform.vertx();
     this.config = platform.config();
     this.tuning = tuning;
+    this.settings = settings;
     this.metrics = new RoomMetrics(platform.metrics());
     this.events = events;
     this.snapshots = snapshots;
-    this.hub = new RoomHub<>(vertx, platform.redis());
+    this.records = records;
+    this.hub = new RoomHub<>(vertx, platform.redis(), out -> new RoomPacer(vertx, settings.chatFramesPerSecond(),
+        settings.chatSampleAbove(), metrics, out));
     this.presence = new Presence(vertx, platform.redis(), events, config.nodeId(), tuning);
     this.history = new RoomHistory(platform.redis());
-    this.chat = new ChatMessages(config.chatMaxLength(), platform.clock());
-    this.outboxes = (ws, onStuck) -> new Outbox(vertx, ws, config.wsMaxQueuedFrames(),
+    this.likes = new RoomLikes(vertx, platform.redis(), events, settings, tuning);
+    ChatMessages messages = new ChatMessages(config.chatMaxLength(), platform.clock());
+    RoomChat chat = new RoomChat(events, messages, new BannedWords(settings.bannedWords()),
+        new ChatGate(platform.redis(), settings));
+    RoomModeration moderation = new RoomModeration(platform.redis(), events, records, messages, platform.clock(),
+        tuning);
+    this.commands = new RoomCommands()
+        .on("chat.send", chat::send)
+        .on("chat.delete", moderation::delete)
+        .on("chat.mute", moderation::mute)
+        .on("chat.unmute", moderation::unmute)
+        .on("chat.ban", moderation::ban)
+        .on("chat.unban", moderation::unban)
+        .on("chat.pin", moderation::pin)
+        .on("chat.unpin", moderation::unpin)
+        .on("chat.slow", moderation::slowMode)
+        .on("like.send", likes::add)
+        .on("poll.vote", polls::vote);
+    this.outboxes = (ws, onStuck) -> new Outbox(vertx, ws, config.wsMaxQueuedFrames(), config.wsMaxFrameBytes(),
         tuning.stuckAfter().toMillis(), metrics, onStuck);
     hub.onGap(this::resync);
   }
 
   /**
    * Brings an admitted socket into its room (on the socket's context). Order matters: the socket receives
-   * frames from the moment it joins the hub, the snapshot is read only once the subscription is confirmed, so
-   * every frame is either in the snapshot or after it.
+   * frames from the moment it joins the hub, so the ban check (after the subscription is confirmed) either
+   * sees a ban or the socket hears its announcement, and the snapshot, read last, has every frame in it or
+   * after it.
    */
   Future<Void> enter(ServerWebSocket ws, HttpConnection connection, Context context, long streamId,
       RoomMember member) {
@@ -67,15 +94,34 @@ final class Rooms {
         config.wsMaxFrameBytes());
     session.listen();
     metrics.opened();
-    Future<Void> subscribed = hub.join(session);
-    Future<Long> counted = member.caller().isViewer() ? presence.change(streamId, 1) : Future.succeededFuture();
-    return Future.all(subscribed, counted)
+    boolean viewer = member.caller().isViewer();
+    return hub.join(session)
+        .compose(x -> viewer ? records.isBanned(streamId, member.caller().id()) : Future.succeededFuture(false))
+        .compose(banned -> banned
+            ? Future.failedFuture(Problem.of(410, "banned", "Banned", "You are banned from this stream."))
+            : viewer ? count(session) : Future.succeededFuture())
         .compose(x -> snapshots.take(streamId))
         .onSuccess(session::joined)
         .onFailure(e -> {
-          LOG.warn("socket could not join stream {}: {}", streamId, e.toString());
-          session.close(CloseCodes.SERVER_ERROR, "try again");
+          if (e instanceof Problem p) {
+            session.close(CloseCodes.forStatus(p.status()), p.getMessage());
+          } else {
+            LOG.warn("socket could not join stream {}: {}", streamId, e.toString());
+            session.close(CloseCodes.SERVER_ERROR, "try again");
+          }
         })
+        .mapEmpty();
+  }
+
+  /** Counts a viewer in (unless the socket already went), and tells a small room who came. */
+  private Future<Void> count(RoomSession session) {
+    if (session.isClosed()) {
+      return Future.succeededFuture();
+    }
+    session.counted();
+    RoomMember member = session.member();
+    return presence.change(session.streamId(), 1, member.id())
+        .onSuccess(total -> announce(session.streamId(), RoomFrame.PRESENCE_JOIN, member, total))
         .mapEmpty();
   }
 
@@ -84,26 +130,23 @@ final class Rooms {
     metrics.closed();
     hub.leave(session);
     // While shutting down, Presence.clear() withdraws all of this node's viewers at once.
-    if (session.member().caller().isViewer() && !closed) {
-      presence.change(session.streamId(), -1).onFailure(e -> {
-        if (!closed) { // a write still in flight when the node shut down is no news
-          LOG.warn("viewer count of stream {} not updated: {}", session.streamId(), e.toString());
-        }
-      });
+    if (session.isCounted() && !closed) {
+      presence.change(session.streamId(), -1, null)
+          .onSuccess(total -> announce(session.streamId(), RoomFrame.PRESENCE_LEAVE, session.member(), total))
+          .onFailure(e -> {
+            if (!closed) { // a write still in flight when the node shut down is no news
+              LOG.warn("viewer count of stream {} not updated: {}", session.streamId(), e.toString());
+            }
+          });
     }
   }
 
-  void chat(RoomSession session, Object text) {
-    String problem = chat.problem(text);
-    if (problem != null) {
-      session.error("bad-chat", problem);
-      return;
+  /** presence.join / presence.leave: chatter, and only while the room is small enough for it to mean something. */
+  private void announce(long streamId, String type, RoomMember member, long total) {
+    if (total < settings.presenceEventsBelow()) {
+      events.publish(streamId, type, new JsonObject().put("user", member.toJson()))
+          .onFailure(e -> LOG.debug("{} on stream {} not published: {}", type, streamId, e.toString()));
     }
-    events.publish(session.streamId(), RoomFrame.CHAT_MESSAGE, chat.message(session.member(), (String) text))
-        .onFailure(e -> {
-          LOG.warn("chat on stream {} not published: {}", session.streamId(), e.toString());
-          session.error("unavailable", "The message was not sent; try again.");
-        });
   }
 
   /**
@@ -135,7 +178,8 @@ final class Rooms {
   Future<Void> close() {
     closed = true;
     hub.forEachMember(session -> session.close(CloseCodes.GOING_AWAY, "server shutting down"));
-    return presence.clear()
+    return likes.close()
+        .transform(x -> presence.clear())
         .transform(x -> events.close())
         .transform(x -> hub.close());
   }
@@ -158,5 +202,13 @@ final class Rooms {
 
   RoomHistory history() {
     return history;
+  }
+
+  RoomCommands commands() {
+    return commands;
+  }
+
+  int groups(long streamId) {
+    return hub.groups(streamId);
   }
 }

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rate-limits state frames per (stream, key): leading edge at once, then at most one frame per interval, the
- * trailing one carrying the highest version offered meanwhile. Callers come from any thread; each key's slot
+ * Rate-limits state frames per (stream, key): leading edge at once, then at most one frame per interval (the
+ * default, or the one given with the offer), the trailing one carrying the highest version offered meanwhile. Callers come from any thread; each key's slot
  * is guarded by its own lock, held only to swap a few fields.
  */
 final class StateCoalescer {
@@ -37,20 +37,30 @@ final class StateCoalescer {
   }
 
   private static final class Slot {
+    final long intervalMs;
     long highest = Long.MIN_VALUE;
     /** True from a send until the interval after it ends with nothing new. */
     boolean cooling;
     JsonObject pending;
     long timer = -1;
     boolean retired;
+
+    Slot(long intervalMs) {
+      this.intervalMs = intervalMs;
+    }
   }
 
   void offer(StateKey key, long version, JsonObject frame) {
+    offer(key, version, frame, intervalMs);
+  }
+
+  /** With its own interval: a state that changes all the time but matters little (the viewer count). */
+  void offer(StateKey key, long version, JsonObject frame, long keyIntervalMs) {
     if (closed) {
       return;
     }
     while (true) {
-      Slot slot = slots.computeIfAbsent(key, k -> new Slot());
+      Slot slot = slots.computeIfAbsent(key, k -> new Slot(Math.max(1, keyIntervalMs)));
       JsonObject now = null;
       synchronized (slot) {
         if (slot.retired) {
@@ -64,7 +74,7 @@ final class StateCoalescer {
           slot.pending = frame;
         } else {
           slot.cooling = true;
-          slot.timer = vertx.setTimer(intervalMs, id -> intervalEnded(key, slot));
+          slot.timer = vertx.setTimer(slot.intervalMs, id -> intervalEnded(key, slot));
           now = frame;
         }
       }
@@ -86,7 +96,7 @@ final class StateCoalescer {
         slot.timer = -1;
         slots.remove(key, slot);
       } else {
-        slot.timer = vertx.setTimer(intervalMs, id -> intervalEnded(key, slot));
+        slot.timer = vertx.setTimer(slot.intervalMs, id -> intervalEnded(key, slot));
       }
     }
     if (next != null) {

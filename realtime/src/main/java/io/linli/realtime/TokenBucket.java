@@ -1,16 +1,17 @@
 package io.linli.realtime;
 
 /**
- * A token bucket over client frames: {@code perSecond} sustained with a burst on top, so a client that types
- * fast is fine and one that floods is not.
+ * A token bucket on one node: {@code perSecond} sustained with a burst on top. Used for a socket's client
+ * frames (a client that types fast is fine, one that floods is not) and for sampling a crowded room's chatter.
+ * Not thread-safe: each owner uses it on one thread or under its own lock.
  */
-final class InboundRate {
+final class TokenBucket {
   private final double perNano;
   private final double burst;
   private double tokens;
   private long last = System.nanoTime();
 
-  InboundRate(int perSecond, int burst) {
+  TokenBucket(int perSecond, int burst) {
     this.perNano = perSecond / 1e9;
     this.burst = burst;
     this.tokens = burst;

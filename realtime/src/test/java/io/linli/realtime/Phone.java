@@ -12,11 +12,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A viewer's phone in tests: a real WebSocket to a room that keeps every frame it receives, in order. */
+/**
+ * A viewer's phone in tests: a real WebSocket to a room that keeps every frame it receives, in order. A
+ * {@code chat.batch} is unpacked as a client would show it: {@link #frames()} lists its messages one by one;
+ * {@link #received()} has the frames as they came over the wire, with their arrival times.
+ */
 final class Phone implements AutoCloseable {
+  /** A frame as it came, and when (System.nanoTime). */
+  record Received(JsonObject frame, long atNanos) {}
+
   private final WebSocketClient client;
   private final ClientWebSocket ws;
   private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile Short closeCode;
   private volatile boolean closed;
 
@@ -25,7 +33,15 @@ final class Phone implements AutoCloseable {
         .setMaxFrameSize(1024 * 1024));
     this.ws = client.webSocket();
     // Handlers before connecting: the snapshot may arrive with the handshake's last bytes.
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      received.add(new Received(frame, System.nanoTime()));
+      if ("chat.batch".equals(frame.getString("type"))) {
+        frame.getJsonArray("messages").forEach(m -> frames.add((JsonObject) m));
+      } else {
+        frames.add(frame);
+      }
+    });
     ws.closeHandler(v -> {
       closeCode = ws.closeStatusCode();
       closed = true;
@@ -75,6 +91,10 @@ final class Phone implements AutoCloseable {
 
   List<JsonObject> frames() {
     return List.copyOf(frames);
+  }
+
+  List<Received> received() {
+    return List.copyOf(received);
   }
 
   List<JsonObject> frames(String type) {

@@ -2,8 +2,6 @@ package io.linli.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linli.core.db.ModuleSchema;
-import io.linli.core.testing.TestPlatform;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +22,7 @@ class ResumeTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    node = RoomNode.start(vertx, TestPlatform.freshDatabase(List.of(new ModuleSchema("core"))),
+    node = RoomNode.start(vertx, RoomNode.freshDatabase(),
         Map.of("LINLI_ROOM_HISTORY", "10"), RoomTuning.defaults(), new HttpServerOptions());
     shop = Shop.open(node.platform);
   }

@@ -2,6 +2,7 @@ package io.linli.realtime;
 
 import io.linli.core.Platform;
 import io.linli.core.PlatformFactory;
+import io.linli.core.db.ModuleSchema;
 import io.linli.core.store.StoreService;
 import io.linli.core.stream.StreamService;
 import io.linli.core.testing.TestPlatform;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,13 +38,18 @@ final class RoomNode implements AutoCloseable {
     this.second = second;
   }
 
-  /** A node on an existing database ({@code TestPlatform.freshDatabase} makes one and flushes Redis). */
+  /** A fresh database with the tables the room needs (live-core's and its own); Redis is flushed. */
+  static String freshDatabase() {
+    return TestPlatform.freshDatabase(List.of(new ModuleSchema("core"), new ModuleSchema("realtime")));
+  }
+
+  /** A node on an existing database ({@link #freshDatabase} makes one and flushes Redis). */
   static RoomNode start(Vertx vertx, String databaseUrl, Map<String, String> env, RoomTuning tuning,
       HttpServerOptions extra) {
     Platform platform = TestPlatform.create(vertx, TestPlatform.config(databaseUrl, env), Clock.systemUTC());
     StoreService stores = new StoreService(platform);
     // As ops wires it: the streams need the room's port, the room needs the streams.
-    Realtime realtime = new Realtime(platform, null, stores, tuning);
+    Realtime realtime = new Realtime(platform, null, stores, tuning, RoomSettings.from(env));
     StreamService streams = new StreamService(platform, stores, realtime.events());
     realtime.setStreams(streams);
     realtime.addSnapshotSource(streams);

@@ -2,8 +2,6 @@ package io.linli.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linli.core.db.ModuleSchema;
-import io.linli.core.testing.TestPlatform;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -21,7 +19,7 @@ class RoomSocketTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    node = RoomNode.start(vertx, TestPlatform.freshDatabase(List.of(new ModuleSchema("core"))));
+    node = RoomNode.start(vertx, RoomNode.freshDatabase());
     shop = Shop.open(node.platform);
   }
 
@@ -44,6 +42,12 @@ class RoomSocketTest {
       assertThat(snapshot.getJsonArray("pinned")).isEmpty();
       assertThat(snapshot.getJsonArray("polls")).isEmpty();
       assertThat(snapshot.getJsonObject("you").getString("role")).isEqualTo("viewer");
+      assertThat(snapshot.containsKey("pinnedMessage")).isTrue();
+      assertThat(snapshot.getValue("pinnedMessage")).isNull();
+      assertThat(snapshot.getInteger("slowMode")).isZero();
+      assertThat(snapshot.getLong("likes")).isZero();
+      assertThat(snapshot.getLong("uniqueViewers")).isEqualTo(1);
+      assertThat(snapshot.getLong("peakViewers")).isEqualTo(1);
 
       try (Phone lan = node.join(shop.stream(), shop.viewer("Lan"))) {
         assertThat(lan.frames().get(0).getLong("viewers")).isEqualTo(2);
@@ -82,6 +86,43 @@ class RoomSocketTest {
         assertThat(lan.frames().get(0).getJsonArray("chat").stream()
             .map(m -> ((JsonObject) m).getString("text")).toList())
             .containsExactly("<b>hi</b> 今晚8点开团", "到店自提");
+      }
+    }
+  }
+
+  @Test
+  void socketsAreGroupedByEventLoopSoAFrameCostsOneTaskPerLoop() {
+    List<Phone> phones = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        phones.add(node.join(shop.stream(), shop.viewer("V" + i)));
+      }
+      // The node runs two servers (two event loops): eight sockets make two groups, not eight.
+      assertThat(node.realtime.groups(shop.streamId)).isBetween(1, 2);
+      node.realtime.events().publish(shop.streamId, "deal.formed", new JsonObject().put("dealId", "d1")).await();
+      for (Phone phone : phones) {
+        phone.awaitType("deal.formed");
+      }
+    } finally {
+      phones.forEach(Phone::close);
+    }
+  }
+
+  @Test
+  void systemLinesFromOtherModulesLookLikeChatButStayOutOfTheRecentChat() {
+    try (Phone mei = node.join(shop.stream(), shop.viewer("Mei"))) {
+      node.realtime.events().publish(shop.streamId, "chat.system", new JsonObject().put("text", "小王 刚刚参团"))
+          .await();
+      // Commerce sends its social proof as a coalesced state: it is shown the same way.
+      node.realtime.events().publishState(shop.streamId, "chat.system", "joined:42", 7,
+          new JsonObject().put("text", "小李 刚刚参团"));
+      JsonObject line = mei.awaitType("chat.system");
+      assertThat(line.getString("text")).isEqualTo("小王 刚刚参团");
+      assertThat(line.getString("id")).isNotBlank();
+      assertThat(line.getString("at")).endsWith("Z");
+      mei.await(f -> "小李 刚刚参团".equals(f.getString("text")), Duration.ofSeconds(5));
+      try (Phone lan = node.join(shop.stream(), shop.viewer("Lan"))) {
+        assertThat(lan.frames().get(0).getJsonArray("chat")).isEmpty();
       }
     }
   }

@@ -55,9 +55,21 @@ final class Shop {
 
   /** A new viewer row and its token. */
   String viewer(String nickname) {
+    return household(nickname).token();
+  }
+
+  /** A viewer as moderation frames name them (id) and as they connect (token). */
+  record Household(String id, String nickname, String token) {}
+
+  Household household(String nickname) {
     long id = Ids.next();
     platform.pool().preparedQuery("insert into viewers(id, nickname) values ($1, $2)")
         .execute(Tuple.of(id, nickname)).await();
-    return platform.tokens().issue(new Caller(Caller.Kind.VIEWER, id, nickname));
+    return new Household(Ids.toText(id), nickname,
+        platform.tokens().issue(new Caller(Caller.Kind.VIEWER, id, nickname)));
+  }
+
+  Caller owner() {
+    return new Caller(Caller.Kind.STAFF, ownerId, "店长");
   }
 }

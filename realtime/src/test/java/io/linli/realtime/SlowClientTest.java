@@ -2,8 +2,6 @@ package io.linli.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linli.core.db.ModuleSchema;
-import io.linli.core.testing.TestPlatform;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -37,9 +35,10 @@ class SlowClientTest {
   @BeforeEach
   void start(Vertx vertx) {
     // Fixed socket buffers (the kernel would otherwise grow them to megabytes) and a small receive buffer on
-    // the frozen client, so that it is full after a few dozen frames.
-    node = RoomNode.start(vertx, TestPlatform.freshDatabase(List.of(new ModuleSchema("core"))),
-        Map.of("LINLI_WS_MAX_QUEUED_FRAMES", "32"),
+    // the frozen client, so that it is full after a few dozen frames. Chat is hardly batched here (1,000
+    // frames a second), so the burst below is hundreds of frames: this is about the outbound queue.
+    node = RoomNode.start(vertx, RoomNode.freshDatabase(),
+        Map.of("LINLI_WS_MAX_QUEUED_FRAMES", "32", "LINLI_CHAT_FRAMES_PER_SECOND", "1000"),
         RoomTuning.defaults().withStuckAfter(STUCK_AFTER, Duration.ofMillis(500)),
         new HttpServerOptions().setSendBufferSize(64 * 1024));
     shop = Shop.open(node.platform);

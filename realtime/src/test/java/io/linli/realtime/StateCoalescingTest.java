@@ -2,8 +2,6 @@ package io.linli.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linli.core.db.ModuleSchema;
-import io.linli.core.testing.TestPlatform;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -21,7 +19,7 @@ class StateCoalescingTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    node = RoomNode.start(vertx, TestPlatform.freshDatabase(List.of(new ModuleSchema("core"))));
+    node = RoomNode.start(vertx, RoomNode.freshDatabase());
     shop = Shop.open(node.platform);
   }
 
