@@ -8,6 +8,7 @@ import io.linli.core.db.Migrations;
 import io.linli.core.store.StoreService;
 import io.linli.core.stream.StreamService;
 import io.linli.core.viewer.ViewerService;
+import io.linli.ops.bench.RowLockBaseline;
 import io.linli.realtime.Realtime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,6 +77,8 @@ public final class Node {
         .compose(platform -> {
           Services services = wire(platform);
           return HttpApi.router(platform, services, registry)
+              // Benchmark system (b), mounted only under -Dlinli.bench.rowLock=true (ops/bench/README.md).
+              .map(router -> RowLockBaseline.mountIfEnabled(router, platform))
               .compose(router -> deployHttp(vertx, router, config))
               .map(port -> {
                 services.commerce().startJobs("http://127.0.0.1:" + port);

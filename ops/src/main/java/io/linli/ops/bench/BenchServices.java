@@ -1,0 +1,42 @@
+package io.linli.ops.bench;
+
+import io.linli.core.local.LocalServices;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Starts a throwaway Redis and PostgreSQL for the benchmark, writes their URLs (and a free port for the node) to
+ * a file the script sources, and keeps them up until this process is stopped (SIGTERM or Ctrl-C: LocalServices'
+ * shutdown hooks stop both). {@code durable} keeps fsync and synchronous commit on, as in production;
+ * {@code throwaway} is the test suite's setting (no fsync).
+ *
+ * <p>{@code java -cp linli.jar io.linli.ops.bench.BenchServices DATA_DIR durable|throwaway ENV_FILE}
+ */
+public final class BenchServices {
+  private BenchServices() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length != 3 || !(args[1].equals("durable") || args[1].equals("throwaway"))) {
+      System.err.println("usage: BenchServices DATA_DIR durable|throwaway ENV_FILE");
+      System.exit(2);
+    }
+    LocalServices.Mode mode = args[1].equals("durable") ? LocalServices.Mode.DURABLE : LocalServices.Mode.THROWAWAY;
+    LocalServices services = LocalServices.start(Path.of(args[0]), mode);
+    Path env = Path.of(args[2]);
+    Path partial = env.resolveSibling(env.getFileName() + ".partial");
+    Files.writeString(partial, "LINLI_REDIS_URL='" + services.redisUrl() + "'\n"
+        + "LINLI_DATABASE_URL='" + services.databaseUrl() + "'\n"
+        + "BENCH_NODE_PORT=" + freePort() + "\n");
+    // Renamed into place, so the script never reads half a file.
+    Files.move(partial, env);
+    Thread.currentThread().join();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.linli.ops.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Where the machine's CPU went during a window, by process, from /proc: the node, this load generator, Redis,
+ * PostgreSQL (all its backends), and everything else. Everything shares the same few cores, so this is the first
+ * thing to look at when a system falls short: is the server busy, or the generator, or the database?
+ */
+final class CpuSampler {
+  private static final long TICKS_PER_SECOND = 100;
+  private static final List<String> GROUPS = List.of("node", "generator", "postgres", "redis", "other", "idle");
+  private final long nodePid;
+  private final long selfPid = ProcessHandle.current().pid();
+
+  /**
+   * Shares of the machine's total CPU capacity over the window, in percent, by group (sums to about 100), and
+   * the CPU seconds each group used (ticks are USER_HZ, 100 a second on Linux).
+   */
+  record Split(Map<String, Double> percent, Map<String, Double> seconds) {
+    /** CPU time one group spent per request, in microseconds: what a request costs it, whoever else is busy. */
+    double microsPerRequest(String group, long requests) {
+      return requests == 0 ? Double.NaN : seconds.getOrDefault(group, 0.0) * 1e6 / requests;
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder();
+      percent.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ')
+          .append(Math.round(v)).append('%'));
+      return s.toString();
+    }
+  }
+
+  /** Ticks by group at one moment. */
+  record Sample(Map<String, Long> ticks) {}
+
+  CpuSampler(long nodePid) {
+    this.nodePid = nodePid;
+  }
+
+  boolean available() {
+    return Files.isReadable(Path.of("/proc/stat"));
+  }
+
+  /** Ticks by group now, or null if /proc cannot be read. */
+  Sample sample() {
+    Map<String, Long> ticks = new LinkedHashMap<>();
+    GROUPS.forEach(g -> ticks.put(g, 0L));
+    long[] machine = machineTicks();
+    long named = 0;
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String group = group(Long.parseLong(name), p);
+        if (group != null) {
+          long t = processTicks(p);
+          ticks.merge(group, t, Long::sum);
+          named += t;
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // /proc could not be listed: no split rather than a wrong one.
+      return null;
+    }
+    ticks.put("idle", machine[1]);
+    ticks.put("other", machine[0] - machine[1] - named);
+    return new Sample(ticks);
+  }
+
+  /** The split between two samples, or null if either could not be taken. */
+  Split between(Sample before, Sample after) {
+    if (before == null || after == null) {
+      return null;
+    }
+    Map<String, Long> delta = new LinkedHashMap<>();
+    for (String g : GROUPS) {
+      long d = Math.max(0, after.ticks().getOrDefault(g, 0L) - before.ticks().getOrDefault(g, 0L));
+      delta.put(g, d);
+    }
+    // "other" is the machine's busy time minus the named processes: it can go slightly negative from rounding.
+    long total = delta.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, Double> percent = new LinkedHashMap<>();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (String g : GROUPS) {
+      percent.put(g, total == 0 ? 0 : 100.0 * delta.get(g) / total);
+      seconds.put(g, delta.get(g) / (double) TICKS_PER_SECOND);
+    }
+    return new Split(percent, seconds);
+  }
+
+  private String group(long pid, Path proc) {
+    if (pid == nodePid) {
+      return "node";
+    }
+    if (pid == selfPid) {
+      return "generator";
+    }
+    String comm = read(proc.resolve("comm")).trim();
+    if (comm.equals("postgres") || comm.equals("postmaster")) {
+      return "postgres";
+    }
+    if (comm.startsWith("redis-server")) {
+      return "redis";
+    }
+    return null;
+  }
+
+  /** utime + stime of a process (all its threads), in clock ticks. */
+  private static long processTicks(Path proc) {
+    String stat = read(proc.resolve("stat"));
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      return 0;
+    }
+    String[] f = stat.substring(close + 2).split(" ");
+    // After "pid (comm) ": state is f[0], utime is field 14 of the full line, i.e. f[11]; stime f[12].
+    return f.length > 12 ? Long.parseLong(f[11]) + Long.parseLong(f[12]) : 0;
+  }
+
+  /** {all ticks, idle + iowait ticks} of the whole machine. */
+  private static long[] machineTicks() {
+    String line = read(Path.of("/proc/stat")).lines().findFirst().orElse("cpu");
+    String[] f = line.trim().split("\\s+");
+    long all = 0;
+    for (int i = 1; i < Math.min(f.length, 9); i++) {
+      all += Long.parseLong(f[i]);
+    }
+    long idle = f.length > 5 ? Long.parseLong(f[4]) + Long.parseLong(f[5]) : 0;
+    return new long[] {all, idle};
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.linli.ops.bench;
+
+import io.linli.core.id.Ids;
+import io.linli.ops.bench.Buyers.Buyer;
+import io.linli.ops.bench.JoinTarget.Answer.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A join over HTTP/1.1 to the node on 127.0.0.1: POST with the household's bearer token, an Idempotency-Key and
+ * {"quantity": n}. Both HTTP systems answer alike, so one class reads both: 201 carries the order id, a 409 is
+ * told apart by its problem type, 410 means the deal is no longer open.
+ */
+final class HttpJoinTarget implements JoinTarget {
+  private static final long TIMEOUT_MS = 10_000;
+  private static final Buffer[] BODIES = {
+      Buffer.buffer("{\"quantity\":0}"), Buffer.buffer("{\"quantity\":1}"), Buffer.buffer("{\"quantity\":2}"),
+      Buffer.buffer("{\"quantity\":3}")};
+
+  private final HttpClient client;
+  private final int port;
+  private final String path;
+
+  /** {@code pathTemplate} has one %s, the deal id as text. */
+  HttpJoinTarget(HttpClient client, int port, String pathTemplate, String dealId) {
+    this.client = client;
+    this.port = port;
+    this.path = String.format(pathTemplate, dealId);
+  }
+
+  @Override
+  public Future<Answer> join(Buyer buyer, String idempotencyKey, int quantity) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
+        .setIdleTimeout(TIMEOUT_MS)
+        .putHeader("Authorization", buyer.authorization())
+        .putHeader("Idempotency-Key", idempotencyKey)
+        .putHeader("Content-Type", "application/json");
+    Buffer body = quantity < BODIES.length ? BODIES[quantity] : Buffer.buffer("{\"quantity\":" + quantity + "}");
+    return client.request(options)
+        .compose(request -> request.send(body))
+        .compose(response -> response.body().map(b -> read(response.statusCode(), b)))
+        .otherwise(e -> Answer.error(e.getClass().getSimpleName()));
+  }
+
+  private static Answer read(int status, Buffer body) {
+    if (status == 201) {
+      JsonObject order = new JsonObject(body).getJsonObject("order");
+      return Answer.order(Ids.parse(order.getString("id")));
+    }
+    String text = body.toString();
+    if (status == 409) {
+      if (text.contains("problems/sold-out\"")) {
+        return Answer.of(Kind.SOLD_OUT);
+      }
+      if (text.contains("problems/limit-reached\"")) {
+        return Answer.of(Kind.LIMIT);
+      }
+      if (text.contains("problems/in-progress\"")) {
+        return Answer.of(Kind.IN_PROGRESS);
+      }
+    }
+    if (status == 410) {
+      return Answer.of(Kind.CLOSED);
+    }
+    int type = text.indexOf("problems/");
+    return Answer.error(status + (type < 0 ? "" : " " + text.substring(type + 9, text.indexOf('"', type))));
+  }
+}

@@ -1,0 +1,174 @@
+package io.linli.ops.bench;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.linli.core.auth.Tokens;
+import io.linli.core.db.DatabaseUrl;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The join benchmark's load generator: {@code java -cp linli.jar io.linli.ops.bench.JoinBench --port N ...}
+ * (ops/bench/join-bench.sh starts everything and runs it). For each system, (a) Linli's join, (b) the row-lock
+ * baseline, (c) the bare script: a warm-up on a deal of its own, which also tells how fast the system sells,
+ * then a deal whose stock the measured window should just about sell, the run, the over-demand tail, and the
+ * invariants. Then one table.
+ *
+ * <p>A command-line program: its main thread awaits each step; the load itself runs on one event loop.
+ */
+public final class JoinBench {
+  /** Warm-up deals must not sell out: the largest stock the API takes. */
+  private static final int WARMUP_STOCK = 10_000_000;
+  private static final int FIRST_BUYERS = 50_000;
+
+  private final BenchOptions options;
+
+  private JoinBench(BenchOptions options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(new JoinBench(options).run());
+  }
+
+  private int run() {
+    String machine = Machine.describe();
+    // One event loop: the generator shares the cores with the server, and one loop is plenty for the client side.
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+        .setInternalBlockingPoolSize(2)).build();
+    RedisClient redisClient = RedisClient.create(options.redisUrl());
+    try (StatefulRedisConnection<String, String> redis = redisClient.connect(StringCodec.UTF8)) {
+      HttpClient http = vertx.httpClientBuilder()
+          .with(new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true))
+          // A few more connections than lanes, for the double taps.
+          .with(new PoolOptions().setHttp1MaxSize(options.connections() + 8).setMaxWaitQueueSize(-1))
+          .build();
+      Pool pool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(4))
+          .connectingTo(DatabaseUrl.parse(options.databaseUrl()).connectOptions()).using(vertx).build();
+      Context context = vertx.getOrCreateContext();
+      SetupApi api = new SetupApi(http, options.port());
+      Tokens tokens = new Tokens(vertx, options.tokenSecret(), Duration.ofHours(12), Duration.ofDays(1));
+
+      Sale sale = Sale.open(api);
+      RowLockSchema.create(pool).await();
+      Buyers buyers = new Buyers(pool, tokens);
+      log("minting %,d households", FIRST_BUYERS);
+      buyers.ensure(FIRST_BUYERS).await();
+
+      Report report = new Report(options, machine, services(pool, redis));
+      CpuSampler cpu = new CpuSampler(options.nodePid());
+      List<SystemUnderTest> systems = new ArrayList<>();
+      if (options.runs('a')) {
+        systems.add(new LinliSystem(api, http, pool, sale, buyers, options));
+      }
+      if (options.runs('b')) {
+        systems.add(new RowLockSystem(http, pool, sale, buyers, options));
+      }
+      if (options.runs('c')) {
+        systems.add(new LuaSystem(redis, context, api, sale, options));
+      }
+      for (SystemUnderTest system : systems) {
+        report.add(measure(system, buyers, context, cpu));
+      }
+      String text = report.render();
+      System.out.println();
+      System.out.println(text);
+      if (options.out() != null) {
+        Files.writeString(options.out(), text);
+      }
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("join benchmark failed: " + e);
+      e.printStackTrace();
+      return 1;
+    } finally {
+      redisClient.shutdown();
+      vertx.close().await();
+    }
+  }
+
+  private SystemResult measure(SystemUnderTest system, Buyers buyers, Context context, CpuSampler cpu) {
+    char letter = system.label().charAt(1);
+    log("%s: warm-up %d s", system.label(), options.warmup().toSeconds());
+    SystemUnderTest.Deal warm = system.open(WARMUP_STOCK);
+    RunStats warmup = new LoadRun(context, system.label(), warm.target(),
+        new TapPlan(system.buyers(options.seed()), options.seed()),
+        settings(options.warmup(), false, Duration.ZERO, system, "w" + letter + "-"), cpu).start().await();
+
+    int stock = stockFor(warmup);
+    buyers.ensure(Math.max(buyers.size(), system.buyersNeeded(stock))).await();
+    log("%s: warm-up sold %,.0f joins/s; measuring %d s on a deal of %,d units", system.label(),
+        warmup.joinsPerSecond(), options.duration().toSeconds(), stock);
+    SystemUnderTest.Deal deal = system.open(stock);
+    Duration tailCap = Duration.ofSeconds(Math.max(5, options.duration().toSeconds() / 2));
+    RunStats run = new LoadRun(context, system.label(), deal.target(),
+        new TapPlan(system.buyers(options.seed()), options.seed()),
+        settings(options.duration(), true, tailCap, system, "m" + letter + "-"), cpu).start().await();
+    log("%s: %,.0f joins/s, %,.0f req/s; checking invariants", system.label(), run.joinsPerSecond(),
+        run.requestsPerSecond());
+    List<Check> checks = system.check(deal, run);
+    checks.forEach(c -> log("  %s", c));
+    return new SystemResult(system.label(), deal, warmup, run, checks);
+  }
+
+  private LoadRun.Settings settings(Duration window, boolean untilSoldOut, Duration tail, SystemUnderTest system,
+      String keyPrefix) {
+    return new LoadRun.Settings(window, untilSoldOut, tail, system.lanes(), options.maxRequests(), keyPrefix,
+        options.perBuyerLimit());
+  }
+
+  /**
+   * Stock for the measured deal: the units the last 40% of the warm-up (past the cold start) sold per second,
+   * times the window, times --over-demand. With the default 1.3 the stock lasts the whole window unless the system
+   * runs 30% faster than it warmed up, and the over-demand tail then sells the rest out: the households keep
+   * asking for more than there is.
+   */
+  private int stockFor(RunStats warmup) {
+    long from = warmup.windowNanos * 6 / 10;
+    double ordersPerSecond = warmup.ordersWithin(from, warmup.windowNanos) / ((warmup.windowNanos - from) / 1e9);
+    long orders = Math.max(1, warmup.count(RunStats.Outcome.NEW_ORDER));
+    double unitsPerOrder = (double) warmup.units / orders;
+    double stock = ordersPerSecond * unitsPerOrder * options.duration().toSeconds() * options.overDemand();
+    return (int) Math.max(100, Math.min(WARMUP_STOCK, Math.ceil(stock)));
+  }
+
+  private static String services(Pool pool, StatefulRedisConnection<String, String> redis) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    pool.query("select version()").execute().await()
+        .forEach(r -> settings.put("PostgreSQL", r.getString(0).replaceAll(" on .*", "")));
+    for (String name : List.of("synchronous_commit", "fsync", "shared_buffers", "max_connections")) {
+      pool.query("show " + name).execute().await().forEach(r -> settings.put(name, r.getString(0)));
+    }
+    String info = redis.sync().info("server");
+    settings.put("Redis", info.lines().filter(l -> l.startsWith("redis_version:"))
+        .map(l -> l.substring(14).trim()).findFirst().orElse("?"));
+    settings.put("appendonly", String.join("", redis.sync().configGet("appendonly").values()));
+    return Report.keyValues(settings);
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf("[join-bench] " + format + "%n", args);
+  }
+}
