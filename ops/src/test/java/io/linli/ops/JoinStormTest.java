@@ -52,11 +52,12 @@ class JoinStormTest extends OneNodeTest {
     assertThat(deal.getInteger("joinedUnits")).isEqualTo(100);
     assertThat(deal.getInteger("committedBuyers")).isEqualTo(100);
     assertThat(deal.getInteger("remaining")).isZero();
-    assertThat(deal.getString("status")).isIn("FORMED", "CLOSED");
 
     for (RoomClient phone : phones) {
       phone.awaitDeal(shop.dealId(), d -> d.getInteger("committedUnits") == 100, Duration.ofSeconds(10));
+      phone.await(f -> "deal.formed".equals(f.getString("type")), Duration.ofSeconds(10));
     }
+    assertThat(api.get("/api/deals/" + shop.dealId(), null).json().getString("status")).isIn("FORMED", "CLOSED");
     sleep(700);
     for (RoomClient phone : phones) {
       assertThat(phone.frames("deal.formed")).hasSize(1);

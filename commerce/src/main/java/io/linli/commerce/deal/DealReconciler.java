@@ -70,7 +70,16 @@ public final class DealReconciler {
     return counters.staleInflight(dealId, cutoff)
         .compose(stale -> Future.join(stale.stream().map(member -> settle(dealId, member)).toList()))
         .compose(x -> deals.deal(dealId))
-        .compose(this::compareAndRepair);
+        .compose(deal -> compareAndRepair(deal).compose(drift -> formIfReached(deal).map(drift)));
+  }
+
+  /**
+   * A deal whose count reached its threshold but is not yet recorded as formed (the joins' own attempts gave
+   * up while the database was slow): record it now. The conditional update makes this harmless when it has.
+   */
+  private Future<Void> formIfReached(Deal deal) {
+    return counters.read(deal.id()).compose(c -> c != null && c.count(deal.countBy()) >= deal.threshold()
+        ? deals.form(deal.id()).mapEmpty() : Future.succeededFuture());
   }
 
   /** The order made it to the record: the reservation is done. It did not: take the reservation back. */

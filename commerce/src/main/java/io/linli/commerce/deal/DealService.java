@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DealService implements SnapshotSource {
   static final String COMMITTED = OrderStatus.sqlList(OrderStatus.COMMITTED);
   static final String HOLDING = OrderStatus.sqlList(OrderStatus.HOLDING);
-  private static final int FORM_TRIES = 20;
-  private static final long FORM_RETRY_MS = 100;
+  private static final int FORM_TRIES = 25;
+  private static final long FORM_RETRY_MAX_MS = 1000;
   private static final String RECORDED_COUNT = "(select case when d.count_by = 'BUYERS'"
       + " then count(distinct o.viewer_id) else coalesce(sum(o.quantity), 0) end from orders o"
       + " where o.deal_id = d.id and o.status in " + COMMITTED + ")";
@@ -166,9 +166,11 @@ public final class DealService implements SnapshotSource {
   }
 
   private void formWhenRecorded(long dealId, int triesLeft) {
-    form(dealId).onSuccess(formed -> {
-      if (!formed && triesLeft > 1) {
-        platform.vertx().setTimer(FORM_RETRY_MS, t -> formWhenRecorded(dealId, triesLeft - 1));
+    form(dealId).onComplete(ar -> {
+      if (!(ar.succeeded() && ar.result()) && triesLeft > 1) {
+        // 100 ms, 200 ms, ... then every second: a busy database gets time; the reconciler catches the rest.
+        long delay = Math.min(FORM_RETRY_MAX_MS, 100L << Math.min(FORM_TRIES - triesLeft, 4));
+        platform.vertx().setTimer(delay, t -> formWhenRecorded(dealId, triesLeft - 1));
       }
     });
   }
