@@ -4,13 +4,15 @@
 #   ops/bench/room-bench.sh [--quick] [--no-socketio] [--one-node] [load generator flags, e.g. --sockets 5000]
 #
 # Builds the jar if it is missing or older than the sources, starts a throwaway Redis and PostgreSQL, two Linli
-# nodes (-Xmx512m each) and a small socket.io 4 server (npm install socket.io@4 into a temporary folder), all on
+# nodes (512 MiB heap each) and a small socket.io 4 server (npm install socket.io@4 into a temporary folder), all on
 # 127.0.0.1, then runs the load generator: the same crowd of real WebSockets (10,000 a node by default) against
 # one Linli node, socket.io, and both Linli nodes. It prints one markdown table and the issue's targets.
 # Everything it started is stopped on exit, Ctrl-C included; the whole run is cut off after 30 minutes.
 #
-# Environment: NODE_JAVA_OPTS (default -Xmx512m) and GEN_JAVA_OPTS (default -Xmx4g) are added to the nodes' and
-# the generator's java command lines; BENCH_TIMEOUT (seconds, default 1800) bounds the generator.
+# Environment: NODE_JAVA_OPTS (default -Xms512m -Xmx512m -XX:+AlwaysPreTouch: the heap is all resident from the
+# start, so the RSS a node gains with its sockets is what they hold outside the heap) and GEN_JAVA_OPTS (default
+# -Xmx4g) are added to the nodes' and the generator's java command lines; BENCH_TIMEOUT (seconds, default 1800)
+# bounds the generator.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -112,7 +114,8 @@ export LINLI_CHAT_RATE_MESSAGES=1000 LINLI_CHAT_RATE_MILLIS=1000 LINLI_CHAT_SAMP
 start_node() {
   local name="$1" port="$2"
   # shellcheck disable=SC2086
-  LINLI_NODE_ID="bench-$name" java ${NODE_JAVA_OPTS:--Xmx512m} -jar "$JAR" serve --port "$port" \
+  LINLI_NODE_ID="bench-$name" java ${NODE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar "$JAR" serve \
+    --port "$port" \
     >"$WORK/node-$name.log" 2>&1 &
   echo $!
 }

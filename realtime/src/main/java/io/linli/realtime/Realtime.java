@@ -33,7 +33,7 @@ public final class Realtime {
 
   Realtime(Platform platform, StreamService streams, StoreService stores, RoomTuning tuning, RoomSettings settings) {
     this.events = new RedisRoomEvents(platform, tuning);
-    this.snapshots = new RoomSnapshots(platform.redis(), tuning.roomTtl());
+    this.snapshots = new RoomSnapshots(platform.vertx(), platform.redis(), tuning.roomTtl());
     this.polls = new PollService(new PollStore(platform.pool()),
         new PollTallies(platform.redis(), tuning.roomTtl()), events, this::streams);
     snapshots.add(polls);

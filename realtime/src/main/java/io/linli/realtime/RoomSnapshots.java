@@ -4,6 +4,7 @@ import io.linli.core.id.Ids;
 import io.linli.core.redis.Redis;
 import io.linli.core.room.SnapshotSource;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -19,10 +20,12 @@ final class RoomSnapshots {
   private final Redis redis;
   private final Duration roomTtl;
   private final List<SnapshotSource> sources = new CopyOnWriteArrayList<>();
+  private final SnapshotFlights flights;
 
-  RoomSnapshots(Redis redis, Duration roomTtl) {
+  RoomSnapshots(Vertx vertx, Redis redis, Duration roomTtl) {
     this.redis = redis;
     this.roomTtl = roomTtl;
+    this.flights = new SnapshotFlights(vertx, this::build);
   }
 
   /** The same source added twice (e.g. by a wiring that also passed it to the constructor) counts once. */
@@ -33,10 +36,18 @@ final class RoomSnapshots {
   }
 
   /**
+   * A snapshot begun after this call (shared with others who asked at the same time); it completes on the
+   * caller's context.
+   */
+  Future<RoomFrame> take(long streamId) {
+    return flights.take(streamId);
+  }
+
+  /**
    * The seq is read before the modules' parts: a change racing with the snapshot then shows up in a frame
    * after it (harmless, states are idempotent) instead of falling between the two (lost).
    */
-  Future<RoomFrame> take(long streamId) {
+  private Future<RoomFrame> build(long streamId) {
     RoomKeys keys = new RoomKeys(streamId);
     return redis.<List<Object>>eval(RoomScripts.STATE,
             new String[] {keys.seq(), keys.history(), keys.epoch(), keys.chat(), keys.viewersTotal(),

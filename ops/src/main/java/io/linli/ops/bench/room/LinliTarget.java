@@ -1,6 +1,7 @@
 package io.linli.ops.bench.room;
 
 import io.linli.core.id.Ids;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -89,13 +90,14 @@ final class LinliTarget implements RoomTarget {
   }
 
   @Override
-  public void update(int n) {
-    http.call(HttpMethod.POST, ports.get(0), "/api/deals/" + dealId + "/join", buyers.get(n - 1),
+  public Future<Void> update(int n) {
+    return http.call(HttpMethod.POST, ports.get(0), "/api/deals/" + dealId + "/join", buyers.get(n - 1),
             new JsonObject().put("quantity", 1), Map.of("Idempotency-Key", "bench-" + n))
-        .onSuccess(r -> {
+        .map(r -> {
           if (r.status() != 201) {
             System.err.println("join " + n + " answered " + r.status() + ": " + r.body());
           }
+          return null;
         });
   }
 

@@ -13,6 +13,7 @@ final class RoomRun {
   /** What one target did. Latencies in ms; memory per connection in bytes. */
   record Result(String name, int nodes, int sockets, int admitted, double connectSeconds,
       RoomTarget.Memory before, RoomTarget.Memory idle,
+      double loadBefore, double answeredP50, double answeredP99,
       double updateP50, double updateP99, double allP50, double allP99, long updatesMissing,
       double chatOffered, long chatSent, long chatLines, double chatWindowSeconds, double chatP50, double chatP99,
       double chatFramesPerSocketSecond, double chatCpuSeconds, double generatorCpuSeconds) {
@@ -23,6 +24,14 @@ final class RoomRun {
 
     double rssPerConnection() {
       return (double) (idle.rss() - before.rss()) / Math.max(1, admitted);
+    }
+
+    /**
+     * What a connection costs: for Linli (heap pre-touched, so RSS grows only outside it) heap plus RSS growth;
+     * for socket.io the RSS growth, which already holds V8's heap.
+     */
+    double memoryPerConnection() {
+      return name.startsWith("Linli") ? heapPerConnection() + rssPerConnection() : rssPerConnection();
     }
 
     double deliveredPerSecond() {
@@ -65,7 +74,8 @@ final class RoomRun {
 
   Result run(RoomTarget target, int sockets) throws Exception {
     int updates = options.updates();
-    log(target, "setting up the room");
+    double loadBefore = loadAverage();
+    log(target, "setting up the room (load average " + loadBefore + ")");
     target.setUp(sockets, updates);
     RoomTarget.Memory before = target.memory();
 
@@ -80,9 +90,11 @@ final class RoomRun {
     RoomTarget.Memory idle = target.memory();
 
     log(target, "moving the counter " + updates + " times, " + options.updateGapMs() + " ms apart");
+    Latency answered = new Latency();
     for (int n = 1; n <= updates; n++) {
-      crowd.updateSentAt.set(n, System.nanoTime());
-      target.update(n);
+      long sent = System.nanoTime();
+      crowd.updateSentAt.set(n, sent);
+      target.update(n).onSuccess(x -> answered.record(System.nanoTime() - sent));
       Thread.sleep(options.updateGapMs());
     }
     long waitUntil = System.nanoTime() + 10_000_000_000L;
@@ -120,6 +132,7 @@ final class RoomRun {
     double generatorCpu = RoomTarget.cpuSeconds(List.of(ProcessHandle.current().pid())) - generatorBefore;
     double window = (crowd.lastLineAt.get() - chatStart) / 1e9;
     Result result = new Result(target.name(), target.ports().size(), sockets, admitted, connectSeconds, before, idle,
+        loadBefore, answered.percentileMs(0.50), answered.percentileMs(0.99),
         crowd.updateLatency.percentileMs(0.50), crowd.updateLatency.percentileMs(0.99),
         all.percentileMs(0.50), all.percentileMs(0.99), missing,
         options.chatRate(), chat.sent(), crowd.chatLines.sum(), window,
@@ -130,6 +143,10 @@ final class RoomRun {
     crowd.close().await();
     Thread.sleep(3000);
     return result;
+  }
+
+  private static double loadAverage() throws java.io.IOException {
+    return Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
   }
 
   private static boolean allArrived(Crowd crowd, int updates, int admitted) {

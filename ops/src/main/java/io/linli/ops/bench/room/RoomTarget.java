@@ -1,5 +1,6 @@
 package io.linli.ops.bench.room;
 
+import io.vertx.core.Future;
 import java.util.List;
 
 /** A room server under test: where its sockets go, how to move its counter, how much memory it holds. */
@@ -25,8 +26,11 @@ interface RoomTarget {
 
   String token(int socket);
 
-  /** Moves the counter to {@code n} (n = 1, 2, ...); returns once the request is sent, not answered. */
-  void update(int n);
+  /**
+   * Moves the counter to {@code n} (n = 1, 2, ...): sends the request and returns; the future completes when it
+   * is answered (Linli: the join committed; socket.io: the emit queued to every socket).
+   */
+  Future<Void> update(int n);
 
   Memory memory() throws Exception;
 

@@ -1,5 +1,6 @@
 package io.linli.ops.bench.room;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -49,8 +50,8 @@ final class SocketIoTarget implements RoomTarget {
   }
 
   @Override
-  public void update(int n) {
-    http.post(port, "/progress?n=" + n, null, null);
+  public Future<Void> update(int n) {
+    return http.post(port, "/progress?n=" + n, null, null).mapEmpty();
   }
 
   @Override

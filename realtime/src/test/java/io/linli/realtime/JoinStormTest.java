@@ -1,0 +1,75 @@
+package io.linli.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Many phones join while events keep coming. Joins at the same moment share snapshot builds; none may lose an
+ * event: each phone has every event either in its snapshot (seq at or below the snapshot's) or after it.
+ */
+@ExtendWith(VertxExtension.class)
+class JoinStormTest {
+  private RoomNode node;
+  private Shop shop;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    node = RoomNode.start(vertx, RoomNode.freshDatabase());
+    shop = Shop.open(node.platform);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  @Test
+  void phonesJoiningDuringABurstMissNothing() throws Exception {
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      tokens.add(shop.viewer("V" + i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    try (Phone observer = node.join(shop.stream(), shop.staffToken())) {
+      List<Future<Phone>> joining = new ArrayList<>();
+      for (String token : tokens) {
+        joining.add(pool.submit(() -> node.join(shop.stream(), token)));
+      }
+      for (int i = 1; i <= 60; i++) {
+        node.realtime.events().publish(shop.streamId, "deal.formed", new JsonObject().put("dealId", "d" + i)).await();
+        Phone.sleep(5);
+      }
+      List<Phone> phones = new ArrayList<>();
+      for (Future<Phone> phone : joining) {
+        phones.add(phone.get(20, TimeUnit.SECONDS));
+      }
+      observer.await(f -> "d60".equals(f.getString("dealId")), Duration.ofSeconds(5));
+      List<JsonObject> all = observer.frames("deal.formed");
+      assertThat(all).hasSize(60);
+      for (Phone phone : phones) {
+        phone.await(f -> "d60".equals(f.getString("dealId")), Duration.ofSeconds(5));
+        long snapshotSeq = phone.frames().get(0).getLong("seq");
+        List<String> expected = all.stream().filter(f -> f.getLong("seq") > snapshotSeq)
+            .map(f -> f.getString("dealId")).toList();
+        assertThat(phone.frames("deal.formed")).extracting(f -> f.getString("dealId")).isEqualTo(expected);
+        phone.close();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
