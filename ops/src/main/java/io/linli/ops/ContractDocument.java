@@ -44,7 +44,7 @@ final class ContractDocument {
     }));
     JsonObject components = copy.getJsonObject("components", new JsonObject());
     components.getJsonObject("responses", new JsonObject()).forEach(r -> withoutBody(r.getValue()));
-    return OpenAPIContract.from(vertx, copy);
+    return OpenAPIContract.from(vertx, copy).map(CachedValidators::new);
   }
 
   private static void withoutBody(Object response) {

@@ -101,25 +101,57 @@ public final class DealReconciler {
       if (redis == null) {
         return deals.rebuild(deal).map(0L);
       }
-      return RecordedCounts.read(platform.pool(), deal.id()).compose(rec -> {
-        long diff = Math.abs(redis.joinedUnits() - rec.joined().units())
-            + Math.abs(redis.joinedBuyers() - rec.joined().buyers())
-            + Math.abs(redis.committedUnits() - rec.committed().units())
-            + Math.abs(redis.committedBuyers() - rec.committed().buyers())
-            + Math.abs(redis.remaining() - (deal.stock() - rec.joined().units()));
-        if (diff == 0) {
+      // Totals first, summed by PostgreSQL; the per-household maps (every buyer of a hot deal, read twice and
+      // hashed on an event loop) only when there is something to repair.
+      return recordedTotals(deal.id()).compose(rec -> {
+        if (drift(deal, redis, rec) == 0) {
           return Future.succeededFuture(0L);
         }
-        return counters.repair(deal.id(), redis.version(), rec.joined(), rec.committed(),
-                deal.stock() - rec.joined().units())
-            .map(done -> {
-              if (done) {
-                repaired.increment();
-                LOG.warn("deal {} drifted by {} and was repaired from the record", Ids.toText(deal.id()), diff);
-              }
-              return diff;
-            });
+        // Counts that moved while the record was read belong to a live sale, not to drift: the next sweep sees.
+        return counters.read(deal.id()).compose(again -> again == null || again.version() != redis.version()
+            ? Future.succeededFuture(0L)
+            : RecordedCounts.read(platform.pool(), deal.id()).compose(both -> repair(deal, redis, both)));
       });
     });
+  }
+
+  private Future<Long> repair(Deal deal, DealCounts redis, RecordedCounts.Both rec) {
+    long diff = drift(deal, redis, new Totals(rec.joined().buyers(), rec.joined().units(), rec.committed().buyers(),
+        rec.committed().units()));
+    if (diff == 0) {
+      return Future.succeededFuture(0L);
+    }
+    return counters.repair(deal.id(), redis.version(), rec.joined(), rec.committed(),
+            deal.stock() - rec.joined().units())
+        .map(done -> {
+          if (done) {
+            repaired.increment();
+            LOG.warn("deal {} drifted by {} and was repaired from the record", Ids.toText(deal.id()), diff);
+          }
+          return diff;
+        });
+  }
+
+  private record Totals(long joinedBuyers, long joinedUnits, long committedBuyers, long committedUnits) {}
+
+  private static long drift(Deal deal, DealCounts redis, Totals rec) {
+    return Math.abs(redis.joinedUnits() - rec.joinedUnits()) + Math.abs(redis.joinedBuyers() - rec.joinedBuyers())
+        + Math.abs(redis.committedUnits() - rec.committedUnits())
+        + Math.abs(redis.committedBuyers() - rec.committedBuyers())
+        + Math.abs(redis.remaining() - (deal.stock() - rec.joinedUnits()));
+  }
+
+  private Future<Totals> recordedTotals(long dealId) {
+    String committed = " from orders where deal_id = $1 and status in " + DealService.COMMITTED;
+    return platform.pool()
+        .preparedQuery("select (select count(*) from deal_buyers where deal_id = $1 and units > 0),"
+            + " (select coalesce(sum(units), 0) from deal_buyers where deal_id = $1 and units > 0),"
+            + " (select count(distinct viewer_id)" + committed + "),"
+            + " (select coalesce(sum(quantity), 0)" + committed + ")")
+        .execute(Tuple.of(dealId))
+        .map(rows -> {
+          io.vertx.sqlclient.Row r = rows.iterator().next();
+          return new Totals(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3));
+        });
   }
 }

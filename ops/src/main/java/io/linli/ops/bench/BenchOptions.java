@@ -39,7 +39,7 @@ record BenchOptions(
         --redis-url URL       redis://127.0.0.1:P (default LINLI_REDIS_URL); the node's Redis
         --database-url URL    postgresql://u:p@127.0.0.1:P/db (default LINLI_DATABASE_URL); the node's database
         --duration S          measured seconds per system (default 30)
-        --warmup S            warm-up seconds per system, on a deal of its own (default 20: the JIT needs it)
+        --warmup S            warm-up seconds per system, on a deal of its own (default 30: the JIT needs it)
         --quick               --duration 5 --warmup 3
         --connections N       HTTP connections = households tapping at once for (a) and (b) (default 64)
         --lua-lanes N         scripts in flight for (c) (default 256)
@@ -63,7 +63,7 @@ record BenchOptions(
         f.text("--database-url", env.get("LINLI_DATABASE_URL")),
         env.getOrDefault("LINLI_TOKEN_SECRET", LinliConfig.DEV_TOKEN_SECRET),
         Duration.ofSeconds(f.integer("--duration", quick ? 5 : 30, 1, 600)),
-        Duration.ofSeconds(f.integer("--warmup", quick ? 3 : 20, 1, 300)),
+        Duration.ofSeconds(f.integer("--warmup", quick ? 3 : 30, 1, 300)),
         f.integer("--connections", 64, 1, 1024),
         f.integer("--lua-lanes", 256, 1, 4096),
         systems(f.text("--systems", "abc")),

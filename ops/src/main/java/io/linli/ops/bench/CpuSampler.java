@@ -1,6 +1,7 @@
 package io.linli.ops.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ final class CpuSampler {
           named += t;
         }
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       // /proc could not be listed: no split rather than a wrong one.
       return null;
     }
@@ -115,7 +116,11 @@ final class CpuSampler {
     return null;
   }
 
-  /** utime + stime of a process (all its threads), in clock ticks. */
+  /**
+   * utime + stime of a process (all its threads) plus cutime + cstime, its children that have ended: PostgreSQL
+   * backends that closed and Redis' append-only-file rewrites (forked, named redis-server too) would otherwise
+   * vanish from their group between two samples. In clock ticks.
+   */
   private static long processTicks(Path proc) {
     String stat = read(proc.resolve("stat"));
     int close = stat.lastIndexOf(')');
@@ -123,8 +128,11 @@ final class CpuSampler {
       return 0;
     }
     String[] f = stat.substring(close + 2).split(" ");
-    // After "pid (comm) ": state is f[0], utime is field 14 of the full line, i.e. f[11]; stime f[12].
-    return f.length > 12 ? Long.parseLong(f[11]) + Long.parseLong(f[12]) : 0;
+    // After "pid (comm) ": state is f[0]; utime, stime, cutime, cstime (fields 14-17 of the line) are f[11..14].
+    if (f.length <= 14) {
+      return 0;
+    }
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
   }
 
   /** {all ticks, idle + iowait ticks} of the whole machine. */

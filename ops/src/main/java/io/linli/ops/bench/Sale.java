@@ -1,5 +1,6 @@
 package io.linli.ops.bench;
 
+import io.linli.core.id.Ids;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,8 +21,7 @@ record Sale(String staffToken, String storeId, long storeIdNumber, String stream
         .put("title", "join benchmark").put("scheduledAt", OffsetDateTime.now(ZoneOffset.UTC).toString()));
     String streamId = stream.getString("id");
     api.post("/api/streams/" + streamId + "/start", token, null);
-    return new Sale(token, storeId, io.linli.core.id.Ids.parse(storeId), streamId,
-        io.linli.core.id.Ids.parse(streamId));
+    return new Sale(token, storeId, Ids.parse(storeId), streamId, Ids.parse(streamId));
   }
 
   /** A Linli deal (and its own product, since a deal takes its stock from its product); answers the deal id. */
