@@ -24,7 +24,8 @@ final class HttpApi {
   static Future<Router> router(Platform platform, Node.Services services, PrometheusMeterRegistry registry) {
     ContractDocument document = ContractDocument.load(platform.vertx());
     return document.forValidation(platform.vertx()).map(contract -> {
-      RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler())
+      RequestExtractor extractor = RequestExtractor.withBodyHandler();
+      RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, extractor)
           .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimitBytes()));
       // Who may do what depends on the store a resource belongs to, so the services decide, not the router.
       builder.getRoutes().forEach(route -> route.setDoSecurity(false));
@@ -38,6 +39,7 @@ final class HttpApi {
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(document.text()));
       // The upgrade is served by realtime below; a plain GET on it is a bad request, not a 501.
       builder.getRoute("roomSocket").addHandler(ctx -> ctx.fail(400));
+      InlineValidation.install(platform.vertx(), contract, builder, extractor);
 
       Router router = Router.router(platform.vertx());
       router.route().handler(new RequestIds()).handler(new AccessLog());

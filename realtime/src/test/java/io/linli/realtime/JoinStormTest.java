@@ -60,9 +60,14 @@ class JoinStormTest {
       observer.await(f -> "d60".equals(f.getString("dealId")), Duration.ofSeconds(5));
       List<JsonObject> all = observer.frames("deal.formed");
       assertThat(all).hasSize(60);
+      long lastSeq = all.get(all.size() - 1).getLong("seq");
       for (Phone phone : phones) {
-        phone.await(f -> "d60".equals(f.getString("dealId")), Duration.ofSeconds(5));
+        phone.await(f -> "room.snapshot".equals(f.getString("type")), Duration.ofSeconds(5));
         long snapshotSeq = phone.frames().get(0).getLong("seq");
+        if (snapshotSeq < lastSeq) {
+          // On a busy machine a phone may get in only after the burst: its snapshot then covers all of it.
+          phone.await(f -> "d60".equals(f.getString("dealId")), Duration.ofSeconds(5));
+        }
         List<String> expected = all.stream().filter(f -> f.getLong("seq") > snapshotSeq)
             .map(f -> f.getString("dealId")).toList();
         assertThat(phone.frames("deal.formed")).extracting(f -> f.getString("dealId")).isEqualTo(expected);

@@ -142,7 +142,7 @@ public final class JoinService {
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
         ordersPlaced.increment();
-        counters.completed(deal.id(), a.inflight());
+        counters.committed(deal.id(), a.inflight());
         announce(deal, caller, a);
         JsonObject placed = new JsonObject().put("id", Ids.toText(order.id())).put("status", order.status().name())
             .put("quantity", order.quantity()).put("amountFen", order.amountFen());
