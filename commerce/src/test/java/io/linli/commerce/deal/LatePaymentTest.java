@@ -164,6 +164,26 @@ class LatePaymentTest extends DealTestBase {
   }
 
   @Test
+  void theRecordRefusesARevivalThatWouldOversellEvenWhenRedisIsWrong() {
+    long dealId = deal(onlineShop(), 5, 2, 2);
+    Lapsed late = joinAndLetLapse(dealId, "迟到", 2);
+    f.join(f.viewer("捡漏"), dealId, 2);
+    String state = "gb:{deal:" + dealId + "}:state";
+    // Redis believes units are left (it lost a write); PostgreSQL knows they are sold.
+    f.platform.redis().call(c -> c.hset(state, "remaining", "5")).await();
+    DealCounts before = f.redisCounts(dealId);
+
+    paid(f, late.payment()).await();
+
+    assertThat(orderStatus(late.orderId())).isEqualTo("REFUNDED");
+    assertThat(lateRefunds(late.orderId())).isEqualTo(1);
+    assertThat(f.recorded("select sold_units from deals where id = $1", dealId)).isEqualTo(2);
+    assertThat(buyerUnits(dealId, late.buyer())).isZero();
+    assertUnchanged(before, f.redisCounts(dealId));
+    assertThat(f.platform.redis().call(c -> c.zcard("gb:{deal:" + dealId + "}:inflight")).await()).isZero();
+  }
+
+  @Test
   void aLatePaymentIsRefundedWhenANewerOrderUsedTheHouseholdsLimit() {
     long dealId = deal(onlineShop(), 5, 20, 2);
     Lapsed late = joinAndLetLapse(dealId, "又来了", 2);
