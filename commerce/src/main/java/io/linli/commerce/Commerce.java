@@ -12,6 +12,7 @@ import io.linli.commerce.deal.DealReconciler;
 import io.linli.commerce.deal.DealService;
 import io.linli.commerce.deal.HoldSweeper;
 import io.linli.commerce.deal.JoinService;
+import io.linli.commerce.deal.LatePayments;
 import io.linli.commerce.deal.LeaveService;
 import io.linli.commerce.deal.PaidOrders;
 import io.linli.commerce.fulfillment.FulfillmentService;
@@ -77,7 +78,8 @@ public final class Commerce {
     this.joins = new JoinService(platform, deals, counters, new OrderWriter(platform.vertx(), platform.pool()),
         orders, room, paymentSettings, pickupPoints);
     this.leaves = new LeaveService(platform, deals, counters, orders, room, refunds);
-    this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds);
+    this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds,
+        new LatePayments(platform, deals, counters, room));
     this.deadlines = new DealDeadlines(platform, deals);
     this.reconciler = new DealReconciler(platform, deals, counters, ABANDONED_AFTER);
     this.holds = new HoldSweeper(platform, deals, counters, room);

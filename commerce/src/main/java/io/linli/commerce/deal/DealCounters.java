@@ -20,6 +20,7 @@ public final class DealCounters {
   private static final LuaScript COMMIT = LuaScript.fromClasspath("lua/deal_commit.lua", ScriptOutputType.MULTI);
   private static final LuaScript LEAVE = LuaScript.fromClasspath("lua/deal_leave.lua", ScriptOutputType.INTEGER);
   private static final LuaScript REPAIR = LuaScript.fromClasspath("lua/deal_repair.lua", ScriptOutputType.INTEGER);
+  private static final LuaScript REVIVE = LuaScript.fromClasspath("lua/deal_revive.lua", ScriptOutputType.MULTI);
 
   private final Redis redis;
   private final InflightClearer clearer;
@@ -83,6 +84,19 @@ public final class DealCounters {
     DealKeys keys = new DealKeys(dealId);
     return redis.<List<Object>>eval(COMMIT, new String[] {keys.state(), keys.committed()}, Ids.toText(buyerId),
         Integer.toString(quantity), Ids.toText(orderId)).map(reply -> JoinOutcome.parse(reply, null));
+  }
+
+  /**
+   * A cancelled order paid late takes its units again, counted as paid, if the deal still has them; in flight
+   * under {@code inflightMember} until the record says PAID ({@link #completed}) or refuses ({@link #release}).
+   */
+  Future<JoinOutcome> revive(long dealId, long buyerId, int quantity, long orderId, long nowMillis,
+      String inflightMember) {
+    DealKeys keys = new DealKeys(dealId);
+    return redis.<List<Object>>eval(REVIVE, new String[] {keys.state(), keys.buyers(), keys.inflight(),
+            keys.committed()}, Ids.toText(buyerId), Integer.toString(quantity), Ids.toText(orderId),
+            Long.toString(nowMillis), inflightMember)
+        .map(reply -> JoinOutcome.parse(reply, inflightMember));
   }
 
   /** Both maps after a count of the first, as deal_init.lua and deal_repair.lua read them. */

@@ -82,10 +82,16 @@ public final class DealReconciler {
         ? deals.form(deal.id()).mapEmpty() : Future.succeededFuture());
   }
 
-  /** The order made it to the record: the reservation is done. It did not: take the reservation back. */
+  /**
+   * The order made it to the record: the reservation is done. It did not: take the reservation back. For a
+   * late payment's revive the order was there all along; what counts is whether the revive was recorded.
+   */
   private Future<Void> settle(long dealId, String member) {
     long orderId = Ids.parse(member.substring(0, member.indexOf(':')));
-    return platform.pool().preparedQuery("select 1 from orders where id = $1").execute(Tuple.of(orderId))
+    boolean revive = LatePayments.isRevival(member);
+    return platform.pool().preparedQuery(revive
+            ? "select 1 from order_events where order_id = $1 and reason = $2" : "select 1 from orders where id = $1")
+        .execute(revive ? Tuple.of(orderId, LatePayments.REVIVED) : Tuple.of(orderId))
         .compose(rows -> rows.size() > 0 ? counters.completed(dealId, member)
             : counters.release(dealId, member).map(done -> {
               if (done) {

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Unpaid online joins hold stock only for the store's payment window. When it lapses the order is cancelled
  * and its units go back on sale, in the record first (one statement, rows taken with SKIP LOCKED so every node
- * can sweep at once), then in Redis and the room. A payment that arrives later is refunded.
+ * can sweep at once), then in Redis and the room. A payment that arrives later revives the order if the deal
+ * still has room for it, or else is refunded ({@link LatePayments}).
  */
 public final class HoldSweeper {
   private static final String LAPSE = "with lapsed as ("
@@ -58,8 +59,11 @@ public final class HoldSweeper {
 
   /** One sweep; answers how many holds lapsed. */
   public Future<Integer> runOnce() {
-    return platform.pool().preparedQuery(LAPSE)
-        .execute(Tuple.of(platform.clock().instant().atOffset(ZoneOffset.UTC)))
+    // The reason is recorded with each cancellation: a payment arriving later may revive only these orders.
+    return platform.pool().withTransaction(tx -> tx
+            .preparedQuery("select set_config('linli.reason', $1, true)").execute(Tuple.of(LatePayments.LAPSED))
+            .compose(x -> tx.preparedQuery(LAPSE)
+                .execute(Tuple.of(platform.clock().instant().atOffset(ZoneOffset.UTC)))))
         .compose(rows -> {
           List<Future<Void>> released = new ArrayList<>();
           for (Row r : rows) {

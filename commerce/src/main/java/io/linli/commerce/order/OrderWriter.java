@@ -28,9 +28,9 @@ public final class OrderWriter {
   static final String INSERT = "insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
       + " unit_price_fen, amount_fen, status, ref, idempotency_key, hold_expires_at, pickup_point_id)"
       + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-  static final String TAKE_STOCK = "update deals set sold_units = sold_units + $2 where id = $1"
+  public static final String TAKE_STOCK = "update deals set sold_units = sold_units + $2 where id = $1"
       + " and sold_units + $2 <= stock";
-  static final String TAKE_LIMIT = "insert into deal_buyers(deal_id, viewer_id, units) select $1::bigint, $2::bigint,"
+  public static final String TAKE_LIMIT = "insert into deal_buyers(deal_id, viewer_id, units) select $1::bigint, $2::bigint,"
       + " $3::int where $3::int <= $4::int on conflict (deal_id, viewer_id) do update set units = deal_buyers.units + excluded.units"
       + " where deal_buyers.units + excluded.units <= $4::int";
   private static final int MAX_BATCH = 256;

@@ -1,5 +1,6 @@
 package io.linli.commerce.payment;
 
+import io.linli.commerce.deal.LatePayments;
 import io.linli.commerce.deal.PaidOrders;
 import io.linli.commerce.order.OrderService;
 import io.linli.core.Platform;
@@ -16,19 +17,23 @@ import io.vertx.sqlclient.Tuple;
 /**
  * Paying for an online order: the buyer starts a payment (the same Idempotency-Key gives the same payment), the
  * provider tells us the outcome in a signed notification. A notification is handled once whatever happens to
- * it on the way (duplicates, reordering); a payment for an order that no longer waits for one is refunded.
+ * it on the way (duplicates, reordering). A payment for an order whose hold lapsed revives the order if the deal
+ * still has room for it ({@link LatePayments}); any other payment for an order that no longer waits for one is
+ * refunded. The payment's row lock makes that one revive or one refund, never both.
  */
 public final class PaymentService {
-  private enum Settled { NOTHING, FAILED, PAID, LATE }
+  private enum Settled { NOTHING, FAILED, PAID, REVIVED, LATE }
 
   private final Platform platform;
   private final PaymentProvider provider;
   private final OrderService orders;
   private final PaidOrders paidOrders;
   private final RefundService refunds;
+  private final LatePayments latePayments;
 
   public PaymentService(Platform platform, PaymentProvider provider, OrderService orders, PaidOrders paidOrders,
-      RefundService refunds) {
+      RefundService refunds, LatePayments latePayments) {
+    this.latePayments = latePayments;
     this.platform = platform;
     this.provider = provider;
     this.orders = orders;
@@ -92,6 +97,7 @@ public final class PaymentService {
     } catch (Problem p) {
       return Future.failedFuture(p);
     }
+    LatePayments.Attempt late = latePayments.attempt(n.paymentId());
     return platform.pool().withTransaction(tx -> tx
             .preparedQuery("select p.*, o.status as order_status, o.deal_id, o.viewer_id, o.quantity from payments p"
                 + " join orders o on o.id = p.order_id where p.id = $1 for update of p, o")
@@ -121,11 +127,16 @@ public final class PaymentService {
                       ? tx.preparedQuery("update orders set status = 'PAID', hold_expires_at = null,"
                           + " updated_at = now() where id = $1").execute(Tuple.of(p.getLong("order_id")))
                           .map(new Outcome(Settled.PAID, p))
-                      : Future.succeededFuture(new Outcome(Settled.LATE, p)));
+                      : late.revive(tx, p.getLong("order_id"), p.getString("order_status"), p.getLong("deal_id"),
+                          p.getLong("viewer_id"), p.getInteger("quantity"))
+                          .map(revived -> new Outcome(revived ? Settled.REVIVED : Settled.LATE, p)));
             }))
+        // The record did not take the revive (the transaction failed): nor does Redis.
+        .recover(e -> late.undo().transform(x -> Future.<Outcome>failedFuture(e)))
         .compose(outcome -> switch (outcome.settled()) {
           case PAID -> paidOrders.paid(outcome.row().getLong("deal_id"), outcome.row().getLong("viewer_id"),
               outcome.row().getInteger("quantity"), outcome.row().getLong("order_id"));
+          case REVIVED -> late.committed();
           case LATE -> refunds.late(outcome.row().getLong("order_id"));
           default -> Future.succeededFuture();
         });

@@ -76,7 +76,8 @@ final class DealFixture implements AutoCloseable {
     OrderService orders = new OrderService(platform, stores);
     joins = new JoinService(platform, deals, counters, new OrderWriter(vertx, platform.pool()), orders, room,
         paymentSettings, new PickupPointService(platform, stores));
-    payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds);
+    payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds,
+        new LatePayments(platform, deals, counters, room));
     holds = new HoldSweeper(platform, deals, counters, room);
     reconciler = new DealReconciler(platform, deals, counters, Duration.ofSeconds(15));
     deadlines = new DealDeadlines(platform, deals);

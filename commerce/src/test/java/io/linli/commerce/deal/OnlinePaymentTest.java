@@ -98,8 +98,9 @@ class OnlinePaymentTest extends DealTestBase {
   }
 
   @Test
-  void aLapsedHoldGoesBackOnSaleAndALatePaymentIsRefunded() {
-    long dealId = deal(onlineShop(), 5, List.of());
+  void aLapsedHoldGoesBackOnSaleAndALatePaymentForAnEndedDealIsRefunded() {
+    DealFixture.Shop shop = onlineShop();
+    long dealId = deal(shop, 5, List.of());
     Caller a = f.viewer("迟到");
     JsonObject joined = f.join(a, dealId, 2);
     JsonObject payment = f.payments.start(a, orderId(joined), null).await();
@@ -113,6 +114,9 @@ class OnlinePaymentTest extends DealTestBase {
     assertThat(catchThrowableOfType(Problem.class, () -> f.payments.start(a, orderId(joined), "again").await())
         .status()).isEqualTo(410);
 
+    // A late payment revives the order if the deal can still take it (LatePaymentTest); this one has ended.
+    f.deals.closeNow(shop.owner(), dealId).await();
+    assertThat(f.status(dealId)).isEqualTo("FAILED");
     notify(payment, true).await();
     assertThat(orderStatus(orderId(joined))).as("paid after its hold lapsed").isEqualTo("REFUNDED");
     assertThat(sum("select count(*) from refunds where order_id = $1 and reason = 'LATE_PAYMENT'"
