@@ -196,15 +196,6 @@ public final class LeaderService {
             .map(s -> settlementJson(s, ZoneId.of(leader.getString("timezone")))));
   }
 
-  /** Whether the leader hosts the pickup point. */
-  public Future<Boolean> hosts(long leaderId, Long pointId) {
-    if (pointId == null) {
-      return Future.succeededFuture(false);
-    }
-    return platform.pool().preparedQuery("select 1 from pickup_points where id = $1 and leader_id = $2")
-        .execute(Tuple.of(pointId, leaderId)).map(rows -> rows.size() > 0);
-  }
-
   private Future<Row> mayReadLedger(Caller caller, long leaderId) {
     return leader(leaderId).compose(leader -> {
       if (caller.isLeader()) {
