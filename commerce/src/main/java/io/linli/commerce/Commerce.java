@@ -1,6 +1,10 @@
 package io.linli.commerce;
 
+import io.linli.commerce.aftersales.AfterSalesSettingsService;
+import io.linli.commerce.aftersales.ClaimService;
+import io.linli.commerce.api.AfterSalesRoutes;
 import io.linli.commerce.api.CommerceRoutes;
+import io.linli.commerce.api.LeaderRoutes;
 import io.linli.commerce.api.FulfillmentRoutes;
 import io.linli.commerce.api.StoreOrderRoutes;
 import io.linli.commerce.api.WebhookRoutes;
@@ -18,6 +22,7 @@ import io.linli.commerce.deal.PaidOrders;
 import io.linli.commerce.fulfillment.FulfillmentService;
 import io.linli.commerce.fulfillment.PickList;
 import io.linli.commerce.fulfillment.PickupPointService;
+import io.linli.commerce.leader.LeaderService;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.commerce.order.PaymentSettingsService;
@@ -59,6 +64,9 @@ public final class Commerce {
   private final PickupPointService pickupPoints;
   private final FulfillmentService fulfillment;
   private final WebhookDispatcher webhooks;
+  private final LeaderService leaders;
+  private final AfterSalesSettingsService afterSalesSettings;
+  private final ClaimService claims;
   private Periodic refundRetries;
   private Periodic webhookSends;
 
@@ -85,6 +93,9 @@ public final class Commerce {
     this.holds = new HoldSweeper(platform, deals, counters, room);
     this.sandbox = new SandboxGateway(platform.vertx(), platform.redis(), provider);
     this.webhooks = new WebhookDispatcher(platform);
+    this.leaders = new LeaderService(platform, stores);
+    this.afterSalesSettings = new AfterSalesSettingsService(platform, stores);
+    this.claims = new ClaimService(platform, stores, orders, afterSalesSettings, refunds);
   }
 
   public void mount(Api api) {
@@ -93,6 +104,8 @@ public final class Commerce {
     new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
     new StoreOrderRoutes(platform.auth(), new StoreOrders(platform, stores)).mount(api);
     new WebhookRoutes(platform.auth(), new WebhookService(platform, stores)).mount(api);
+    new LeaderRoutes(platform.auth(), leaders).mount(api);
+    new AfterSalesRoutes(platform.auth(), afterSalesSettings, claims).mount(api);
   }
 
   /** The sandbox provider's hosted pay page: not Linli's API, a stand-in for the provider's site. */
@@ -146,6 +159,14 @@ public final class Commerce {
 
   public FulfillmentService fulfillment() {
     return fulfillment;
+  }
+
+  public LeaderService leaders() {
+    return leaders;
+  }
+
+  public ClaimService claims() {
+    return claims;
   }
 
   public PickupPointService pickupPoints() {

@@ -34,7 +34,8 @@ public final class FulfillmentRoutes {
       JsonObject b = Api.body(ctx);
       return auth.staff(ctx).compose(c -> points.create(c, id(ctx, "storeId", "Store"),
           new PickupPointService.NewPoint(b.getString("name"), b.getString("kind"), b.getString("address"),
-              b.getString("openingHours"), b.getInteger("dailyCapacity")))).map(Reply::created);
+              b.getString("openingHours"), b.getInteger("dailyCapacity"), b.getString("leaderId"))))
+          .map(Reply::created);
     }).on("listPickupPoints", ctx -> auth.staff(ctx)
         .compose(c -> points.list(c, id(ctx, "storeId", "Store"))).map(Reply::ok)
     ).on("packOrder", ctx -> auth.staff(ctx)
@@ -44,7 +45,8 @@ public final class FulfillmentRoutes {
     ).on("advanceDeal", this::advance
     ).on("handOver", ctx -> {
       JsonObject b = Api.body(ctx);
-      return auth.staff(ctx).compose(c -> fulfillment.handOver(c, id(ctx, "pickupPointId", "Pickup point"),
+      // Staff of the store, or the leader hosting this point: the service tells them apart.
+      return auth.caller(ctx).compose(c -> fulfillment.handOver(c, id(ctx, "pickupPointId", "Pickup point"),
           b.getString("code"))).map(Reply::ok);
     }).on("pickList", this::pickList)
         .on("pickupCodeQr", ctx -> auth.caller(ctx)

@@ -77,12 +77,12 @@ public final class FulfillmentService {
         .map(n -> new JsonObject().put("moved", n).put("status", to.name()));
   }
 
-  /** The counter (or the leader at home) types or scans the household's code. */
+  /** The counter (or the leader at home, for their own point) types or scans the household's code. */
   public Future<JsonObject> handOver(Caller caller, long pointId, String code) {
     return points.storeOf(pointId)
         .compose(store -> store == null ? Future.failedFuture(Problem.notFound("Pickup point", Ids.toText(pointId)))
-            : stores.requireStaff(caller, store))
-        .compose(role -> codes.allowTry(pointId))
+            : mayHandOverAt(caller, store, pointId))
+        .compose(x -> codes.allowTry(pointId))
         .compose(x -> platform.pool().withTransaction(tx -> tx
             .preparedQuery("select id, status from orders where pickup_point_id = $1 and pickup_code = $2"
                 + " order by (status = 'AT_PICKUP_POINT') desc, updated_at desc limit 1")
@@ -103,6 +103,16 @@ public final class FulfillmentService {
         .map(OrderService::toJson)
         .recover(e -> e instanceof Problem p && p.status() == 422
             ? codes.wrongTry(pointId).compose(x -> Future.failedFuture(e)) : Future.failedFuture(e));
+  }
+
+  /** The store's staff at any of its points; a leader only at a point they host. */
+  private Future<Void> mayHandOverAt(Caller caller, long storeId, long pointId) {
+    if (caller.isLeader()) {
+      return points.leaderOf(pointId).compose(leader -> leader != null && leader == caller.id()
+          ? Future.succeededFuture()
+          : Future.failedFuture(Problem.forbidden("Only the leader hosting this pickup point may hand over here.")));
+    }
+    return stores.requireStaff(caller, storeId).mapEmpty();
   }
 
   /** The household's code as a QR image, for its own phone only, while the bag waits. */

@@ -28,21 +28,45 @@ public final class PickupPointService {
     this.stores = stores;
   }
 
-  public record NewPoint(String name, String kind, String address, String openingHours, Integer dailyCapacity) {}
+  /** {@code leaderId}: the store's leader who hosts the point (hands bags over there, compensates its claims). */
+  public record NewPoint(String name, String kind, String address, String openingHours, Integer dailyCapacity,
+      String leaderId) {}
 
   public Future<JsonObject> create(Caller caller, long storeId, NewPoint p) {
     long id = Ids.next();
     return stores.requireStaff(caller, storeId)
-        .compose(role -> platform.pool()
+        .compose(role -> leaderOfStore(storeId, p.leaderId()))
+        .compose(leader -> platform.pool()
             .preparedQuery("insert into pickup_points(id, store_id, name, kind, address, opening_hours,"
-                + " daily_capacity) values ($1, $2, $3, $4, $5, $6, $7) returning *")
+                + " daily_capacity, leader_id) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *")
             .execute(Tuple.from(new Object[] {id, storeId, p.name(), p.kind(), p.address(), p.openingHours(),
-                p.dailyCapacity()})))
+                p.dailyCapacity(), leader})))
         .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(Problem.conflict("store-point-exists", "The store already has its counter",
                 "A store has one STORE pickup point; add LEADER_HOME or LOCKER points."))
             : Future.failedFuture(e))
         .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  private Future<Long> leaderOfStore(long storeId, String leaderId) {
+    if (leaderId == null) {
+      return Future.succeededFuture(null);
+    }
+    long id = Ids.parse(leaderId);
+    Problem unknown = Problem.unprocessable("leaderId", "is not a leader of this store");
+    if (id < 0) {
+      return Future.failedFuture(unknown);
+    }
+    return platform.pool().preparedQuery("select 1 from leaders where id = $1 and store_id = $2")
+        .execute(Tuple.of(id, storeId))
+        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(id) : Future.failedFuture(unknown));
+  }
+
+  /** The leader hosting the point, or null (the store's counter, a locker, or no such point). */
+  public Future<Long> leaderOf(long pointId) {
+    return platform.pool().preparedQuery("select leader_id from pickup_points where id = $1")
+        .execute(Tuple.of(pointId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
   }
 
   public Future<JsonObject> list(Caller caller, long storeId) {
@@ -117,6 +141,7 @@ public final class PickupPointService {
         .put("kind", r.getString("kind"))
         .put("address", r.getString("address"))
         .put("openingHours", r.getString("opening_hours"))
-        .put("dailyCapacity", r.getInteger("daily_capacity"));
+        .put("dailyCapacity", r.getInteger("daily_capacity"))
+        .put("leaderId", r.getLong("leader_id") == null ? null : Ids.toText(r.getLong("leader_id")));
   }
 }

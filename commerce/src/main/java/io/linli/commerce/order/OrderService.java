@@ -12,7 +12,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneId;
 
-/** Reading orders, with the rule that only the buyer or the store's staff may see one. */
+/** Reading orders: only the buyer, the store's staff, or the leader of the order's pickup point may see one. */
 public final class OrderService {
   private static final String SELECT = "select o.*, st.timezone from orders o join stores st on st.id = o.store_id"
       + " where o.id = $1";
@@ -34,6 +34,14 @@ public final class OrderService {
         return caller.id() == row.getLong("viewer_id")
             ? Future.succeededFuture(toJson(row).put("pickupCode", row.getString("pickup_code")))
             : Future.failedFuture(Problem.forbidden("This is another household's order."));
+      }
+      if (caller.isLeader()) {
+        // The leader of the order's pickup point sees the bag it will hand over, never its code.
+        Long point = row.getLong("pickup_point_id");
+        return platform.pool().preparedQuery("select 1 from pickup_points where id = $1 and leader_id = $2")
+            .execute(Tuple.of(point, caller.id()))
+            .compose(rows -> rows.size() == 1 ? Future.succeededFuture(toJson(row))
+                : Future.failedFuture(Problem.forbidden("This order is not collected at a point you host.")));
       }
       return stores.requireStaff(caller, row.getLong("store_id")).map(role -> toJson(row));
     });
@@ -58,6 +66,7 @@ public final class OrderService {
         .put("unitPriceFen", r.getLong("unit_price_fen"))
         .put("amountFen", r.getLong("amount_fen"))
         .put("ref", r.getString("ref"))
+        .put("leaderId", r.getLong("leader_id") == null ? null : Ids.toText(r.getLong("leader_id")))
         .put("pickupPointId", r.getLong("pickup_point_id") == null ? null : Ids.toText(r.getLong("pickup_point_id")))
         .put("holdExpiresAt", Times.iso(r.getOffsetDateTime("hold_expires_at"), zone))
         .put("createdAt", Times.iso(r.getOffsetDateTime("created_at"), zone));

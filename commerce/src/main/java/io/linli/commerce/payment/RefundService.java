@@ -6,6 +6,7 @@ import io.linli.core.id.Ids;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +88,8 @@ public final class RefundService implements DealOutcomes {
               long amount = Math.min(amountFen, rows.iterator().next().getLong("refundable"));
               return amount <= 0 ? Future.succeededFuture(0L) : tx
                   .preparedQuery("insert into refunds(id, order_id, payment_id, reason, amount_fen, status)"
-                      + " values ($1, $2, $3, $4, $5, 'PENDING') on conflict (payment_id, reason) do nothing"
-                      + " returning amount_fen")
+                      + " values ($1, $2, $3, $4, $5, 'PENDING') on conflict (payment_id, reason) where claim_id is null"
+                      + " do nothing returning amount_fen")
                   .execute(Tuple.of(refundId, orderId, paymentId, reason, amount))
                   .map(claimed -> claimed.size() == 0 ? 0L : amount);
             }))
@@ -123,6 +124,40 @@ public final class RefundService implements DealOutcomes {
                       return null;
                     })))
         .mapEmpty();
+  }
+
+  /** A refund claimed for an approved after-sales claim, to be asked of the provider once committed. */
+  public record ClaimRefund(long refundId, long orderId, long paymentId, String providerRef, long amountFen) {}
+
+  /**
+   * Claims the refund of an approved after-sales claim inside the caller's transaction, so the claim's approval
+   * and its refund commit together: from the order's succeeded payment with the most left, at most once per
+   * claim. Answers null when the order has no payment with that much left (a pay-on-pickup order).
+   */
+  public Future<ClaimRefund> claimForClaim(SqlConnection tx, long orderId, long claimId, long amountFen) {
+    long refundId = Ids.next();
+    return tx.preparedQuery("select p.id, p.provider_ref, p.amount_fen - coalesce((select sum(r.amount_fen)"
+            + " from refunds r where r.payment_id = p.id and r.status <> 'FAILED'), 0) as refundable"
+            + " from payments p where p.order_id = $1 and p.status = 'SUCCEEDED' order by refundable desc limit 1"
+            + " for update")
+        .execute(Tuple.of(orderId))
+        .compose(rows -> {
+          Row p = rows.size() == 0 ? null : rows.iterator().next();
+          if (p == null || p.getLong("refundable") < amountFen) {
+            return Future.succeededFuture(null);
+          }
+          return tx.preparedQuery("insert into refunds(id, order_id, payment_id, reason, amount_fen, status, claim_id)"
+                  + " values ($1, $2, $3, 'CLAIM', $4, 'PENDING', $5) on conflict (claim_id) where claim_id is not null"
+                  + " do nothing returning id")
+              .execute(Tuple.of(refundId, orderId, p.getLong("id"), amountFen, claimId))
+              .map(claimed -> claimed.size() == 0 ? null
+                  : new ClaimRefund(refundId, orderId, p.getLong("id"), p.getString("provider_ref"), amountFen));
+        });
+  }
+
+  /** Asks the provider for a refund claimed by {@link #claimForClaim}; unconfirmed, it is retried later. */
+  public Future<Void> ask(ClaimRefund r) {
+    return ask(r.refundId(), r.orderId(), r.paymentId(), r.providerRef(), "CLAIM", r.amountFen());
   }
 
   /** Asks the provider again for refunds it has not confirmed (it was down, or answered late). */

@@ -29,4 +29,9 @@ public final class Auth {
     return caller(ctx).compose(c -> c.isViewer() ? Future.succeededFuture(c)
         : Future.failedFuture(Problem.forbidden("Only viewers may do this; sign in as a viewer.")));
   }
+
+  public Future<Caller> leader(RoutingContext ctx) {
+    return caller(ctx).compose(c -> c.isLeader() ? Future.succeededFuture(c)
+        : Future.failedFuture(Problem.forbidden("Only leaders may do this; sign in as a leader.")));
+  }
 }
