@@ -1,7 +1,11 @@
 package io.linli.realtime;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,12 +15,19 @@ import java.util.Map;
  * socket has fewer than {@code maxQueued} frames in flight they go straight out; beyond that a chat frame is
  * dropped, a state frame waits as the latest of its key, any other event waits in order. A queue that stays
  * full for {@code stuckAfter}, or that would have to hold more events than it may, gives up on the socket.
+ *
+ * <p>Frames are written to the socket's Netty channel already framed ({@link SharedText}); Netty's frame encoder
+ * lets bytes pass. Vert.x's {@code WebSocket} can only write a frame object that Netty then encodes and copies
+ * for each socket, and Vert.x 5 has no public way to reach the channel: {@code ConnectionBase} (an
+ * implementation class, as in {@link ConnectionCutter}) gives it. Inside {@link #batch} the writes are flushed once at the end, so the frames the hub hands
+ * over together cost one system call per socket. Vert.x's own writes (pongs, the close frame) still go through
+ * Vert.x on the same event loop, so nothing interleaves inside a frame.
  */
 final class Outbox {
   /** Makes a socket's outbox; {@code onStuck} closes the socket. */
   @FunctionalInterface
   interface Factory {
-    Outbox create(ServerWebSocket ws, Runnable onStuck);
+    Outbox create(ServerWebSocket ws, HttpConnection connection, Runnable onStuck);
   }
 
   private final Vertx vertx;
@@ -35,8 +46,11 @@ final class Outbox {
   private long fullSince = -1;
   private boolean flushing;
   private boolean closed;
+  private final Channel channel;
+  private int batchDepth;
+  private boolean unflushed;
 
-  Outbox(Vertx vertx, ServerWebSocket ws, int maxQueued, int maxFrameBytes, long stuckAfterMs, RoomMetrics metrics,
+  Outbox(Vertx vertx, ServerWebSocket ws, HttpConnection connection, int maxQueued, int maxFrameBytes, long stuckAfterMs, RoomMetrics metrics,
       Runnable onStuck) {
     this.vertx = vertx;
     this.ws = ws;
@@ -45,7 +59,21 @@ final class Outbox {
     this.stuckAfterMs = stuckAfterMs;
     this.metrics = metrics;
     this.onStuck = onStuck;
-    ws.drainHandler(v -> flush());
+    this.channel = ((ConnectionBase) connection).channel();
+    ws.drainHandler(v -> drain());
+  }
+
+  /** Runs {@code writes} (sends to this socket) and flushes what they wrote once, at the end. */
+  void batch(Runnable writes) {
+    batchDepth++;
+    try {
+      writes.run();
+    } finally {
+      if (--batchDepth == 0 && unflushed) {
+        unflushed = false;
+        channel.flush();
+      }
+    }
   }
 
   void send(RoomFrame.Kind kind, String stateKey, SharedText text) {
@@ -54,7 +82,7 @@ final class Outbox {
       close();
       return;
     }
-    flush();
+    drain();
     if (waiting.isEmpty() && !full()) {
       write(text);
       return;
@@ -94,10 +122,11 @@ final class Outbox {
   }
 
   private boolean full() {
-    return inFlight >= maxQueued || ws.writeQueueFull();
+    return inFlight >= maxQueued || !channel.isWritable() || ws.writeQueueFull();
   }
 
-  private void flush() {
+  /** Sends what waits, oldest first, while there is room. */
+  private void drain() {
     if (closed || ws.isClosed()) {
       close();
       return;
@@ -127,12 +156,21 @@ final class Outbox {
   private void write(SharedText text) {
     inFlight++;
     metrics.sent();
-    text.writeTo(ws, maxFrameBytes).onComplete(ar -> {
+    ChannelPromise written = channel.newPromise();
+    // Netty completes it on the channel's event loop, which is this socket's, and only then updates the
+    // channel's writability: what waits is sent in a task of its own, when the channel knows.
+    written.addListener(f -> {
       inFlight--;
       if (fullSince >= 0 || !waiting.isEmpty()) {
-        flush();
+        channel.eventLoop().execute(this::drain);
       }
     });
+    channel.write(text.wire(maxFrameBytes), written);
+    if (batchDepth == 0) {
+      channel.flush();
+    } else {
+      unflushed = true;
+    }
   }
 
   private void becameFull() {

@@ -78,7 +78,7 @@ record RoomFrame(long seq, Kind kind, String type, String stateKey, long version
    */
   static RoomFrame batch(List<RoomFrame> frames) {
     long seq = frames.get(frames.size() - 1).seq();
-    StringBuilder text = new StringBuilder(frames.stream().mapToInt(f -> f.wire.length() + 1).sum() + 64)
+    StringBuilder text = new StringBuilder(frames.stream().mapToInt(f -> f.wire.text().length() + 1).sum() + 64)
         .append("{\"type\":\"").append(CHAT_BATCH).append("\",\"seq\":").append(seq).append(",\"messages\":[");
     for (int i = 0; i < frames.size(); i++) {
       text.append(i == 0 ? "" : ",").append(frames.get(i).text());
@@ -89,6 +89,6 @@ record RoomFrame(long seq, Kind kind, String type, String stateKey, long version
 
   static RoomFrame snapshot(JsonObject snapshot) {
     return new RoomFrame(snapshot.getLong("seq"), Kind.SNAPSHOT, SNAPSHOT, null, 0, snapshot.getString("epoch"),
-        false, null, SharedText.deferred(snapshot.encode()));
+        false, null, SharedText.of(snapshot.encode()));
   }
 }

@@ -59,7 +59,7 @@ final class RoomSession implements RoomHub.Member {
     this.streamId = streamId;
     this.member = member;
     this.you = member.toJson().encode();
-    this.outbox = outboxes.create(ws, () -> close(CloseCodes.TOO_SLOW, "too slow: outbound queue stayed full"));
+    this.outbox = outboxes.create(ws, connection, () -> close(CloseCodes.TOO_SLOW, "too slow: outbound queue stayed full"));
     this.rate = new TokenBucket(tuning.inboundPerSecond(), tuning.inboundBurst());
     this.maxFrameBytes = maxFrameBytes;
     this.maxHeld = tuning.heldFrames();
@@ -102,6 +102,12 @@ final class RoomSession implements RoomHub.Member {
     });
     ws.exceptionHandler(this::failed);
     ws.closeHandler(v -> leave());
+  }
+
+  /** Frames handed over together leave in one write. */
+  @Override
+  public void deliver(List<RoomFrame> frames) {
+    outbox.batch(() -> frames.forEach(this::deliver));
   }
 
   /** The joining member's first frame; what arrived meanwhile follows. */
@@ -293,7 +299,7 @@ final class RoomSession implements RoomHub.Member {
       }
       epoch = frame.epoch();
       lastSeq = frame.seq();
-      outbox.send(RoomFrame.Kind.SNAPSHOT, null, SharedText.deferred(withYou(frame.text())));
+      outbox.send(RoomFrame.Kind.SNAPSHOT, null, SharedText.of(withYou(frame.text())));
       return;
     }
     if (frame.seq() <= lastSeq) {
@@ -335,7 +341,7 @@ final class RoomSession implements RoomHub.Member {
     if (state == State.CLOSED) {
       return;
     }
-    outbox.send(RoomFrame.Kind.EVENT, null, SharedText.deferred(frame.encode()));
+    outbox.send(RoomFrame.Kind.EVENT, null, SharedText.of(frame.encode()));
   }
 
   private void failed(Throwable e) {

@@ -68,7 +68,7 @@ final class Rooms {
         .on("chat.slow", moderation::slowMode)
         .on("like.send", likes::add)
         .on("poll.vote", polls::vote);
-    this.outboxes = (ws, onStuck) -> new Outbox(vertx, ws, config.wsMaxQueuedFrames(), config.wsMaxFrameBytes(),
+    this.outboxes = (ws, connection, onStuck) -> new Outbox(vertx, ws, connection, config.wsMaxQueuedFrames(), config.wsMaxFrameBytes(),
         tuning.stuckAfter().toMillis(), metrics, onStuck);
     hub.onGap(this::resync);
   }

@@ -2,79 +2,81 @@ package io.linli.realtime;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.Future;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A frame's text, encoded to UTF-8 once per node; every socket is written a frame over those same bytes.
+ * A frame's text as the bytes that go on the wire: encoded to UTF-8 and framed (RFC 6455, server to client, so
+ * unmasked) once per node, then written as-is to every socket ({@link Outbox}).
  *
- * <p>{@code writeTextMessage(String)} encodes the text again for each socket (10,000 sockets: 10,000 copies of
- * every frame). Vert.x 5 has no public way to write a text frame from bytes, so this builds its frame class
- * ({@code WebSocketFrameImpl}, an implementation class there since Vert.x 3) over a {@code duplicate()} of the
- * shared buffer: each write gets its own read position over the same memory, and the frame wraps it
- * unreleasable, so no socket can free it under another. Messages longer than the socket's frame limit are
- * cut into continuation frames, as {@code writeTextMessage} does. RoomSocketTest and SlowClientTest fail if a
- * Vert.x upgrade changes this.
+ * <p>{@code writeTextMessage(String)} encodes the text again for each socket, and Netty's frame encoder then
+ * copies it into a new buffer with the header: for 10,000 sockets, 20,000 copies of every frame. Here each
+ * socket gets a {@code retainedDuplicate()} of one buffer: its own read position over the same memory. A
+ * message longer than the socket's frame limit becomes a text frame and continuation frames, as
+ * {@code writeTextMessage} would send it. RoomSocketTest, SlowClientTest and SharedTextTest fail if the bytes
+ * are wrong.
  */
 final class SharedText {
+  private static final int FIN = 0x80;
+  private static final int TEXT = 0x1;
+  private static final int CONTINUATION = 0x0;
+
   private final String text;
-  private volatile ByteBuf bytes;
+  private volatile Wire wire;
 
-  private SharedText(String text, boolean encodeNow) {
+  private record Wire(int maxFrameBytes, ByteBuf bytes) {}
+
+  private SharedText(String text) {
     this.text = text;
-    if (encodeNow) {
-      bytes();
-    }
   }
 
-  /** Encoded now: call where the frame is received, once per node, before it is handed to the event loops. */
+  /** Framed on its first write, by whichever socket's event loop comes first; every other socket shares it. */
   static SharedText of(String text) {
-    return new SharedText(text, true);
-  }
-
-  /** Encoded on first write: for texts that are usually rewritten per socket first (a snapshot gets "you"). */
-  static SharedText deferred(String text) {
-    return new SharedText(text, false);
+    return new SharedText(text);
   }
 
   String text() {
     return text;
   }
 
-  int length() {
-    return bytes().readableBytes();
-  }
-
-  private ByteBuf bytes() {
-    ByteBuf encoded = bytes;
-    if (encoded == null) {
+  /**
+   * The framed bytes for sockets whose frames may carry at most {@code maxFrameBytes} of payload; the caller
+   * owns the returned buffer (a retained duplicate) and hands it to the channel, which releases it.
+   */
+  ByteBuf wire(int maxFrameBytes) {
+    Wire w = wire;
+    if (w == null || w.maxFrameBytes() != maxFrameBytes) {
       synchronized (this) {
-        encoded = bytes;
-        if (encoded == null) {
-          encoded = Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
-          bytes = encoded;
+        w = wire;
+        if (w == null || w.maxFrameBytes() != maxFrameBytes) {
+          // Unreleasable: the buffer lives as long as this object and no socket can free it under another.
+          w = new Wire(maxFrameBytes, Unpooled.unreleasableBuffer(frame(text.getBytes(StandardCharsets.UTF_8),
+              maxFrameBytes)));
+          wire = w;
         }
       }
     }
-    return encoded;
+    return w.bytes().retainedDuplicate();
   }
 
-  /** Writes the message; the future completes when its last frame is written. */
-  Future<Void> writeTo(ServerWebSocket ws, int maxFrameBytes) {
-    ByteBuf bytes = bytes();
-    int length = bytes.readableBytes();
-    if (length <= maxFrameBytes) {
-      return ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, bytes.duplicate(), true));
-    }
-    Future<Void> last = null;
-    for (int offset = 0; offset < length; offset += maxFrameBytes) {
-      int size = Math.min(maxFrameBytes, length - offset);
-      WebSocketFrameType type = offset == 0 ? WebSocketFrameType.TEXT : WebSocketFrameType.CONTINUATION;
-      last = ws.writeFrame(new WebSocketFrameImpl(type, bytes.slice(offset, size), offset + size == length));
-    }
-    return last;
+  /** RFC 6455 section 5.2: FIN and opcode, then the payload length in 7, 7+16 or 7+64 bits, no mask. */
+  static ByteBuf frame(byte[] payload, int maxFrameBytes) {
+    int frames = Math.max(1, (payload.length + maxFrameBytes - 1) / maxFrameBytes);
+    ByteBuf out = Unpooled.buffer(payload.length + frames * 10);
+    int offset = 0;
+    do {
+      int size = Math.min(maxFrameBytes, payload.length - offset);
+      boolean last = offset + size == payload.length;
+      out.writeByte((last ? FIN : 0) | (offset == 0 ? TEXT : CONTINUATION));
+      if (size < 126) {
+        out.writeByte(size);
+      } else if (size <= 0xFFFF) {
+        out.writeByte(126).writeShort(size);
+      } else {
+        out.writeByte(127).writeLong(size);
+      }
+      out.writeBytes(payload, offset, size);
+      offset += size;
+    } while (offset < payload.length);
+    return out;
   }
 }
