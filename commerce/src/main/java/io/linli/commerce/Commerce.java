@@ -1,6 +1,7 @@
 package io.linli.commerce;
 
 import io.linli.commerce.api.CommerceRoutes;
+import io.linli.commerce.api.DeliveryRoutes;
 import io.linli.commerce.api.FulfillmentRoutes;
 import io.linli.commerce.api.StoreOrderRoutes;
 import io.linli.commerce.api.WebhookRoutes;
@@ -14,6 +15,9 @@ import io.linli.commerce.deal.HoldSweeper;
 import io.linli.commerce.deal.JoinService;
 import io.linli.commerce.deal.LeaveService;
 import io.linli.commerce.deal.PaidOrders;
+import io.linli.commerce.delivery.DeliveryZones;
+import io.linli.commerce.fulfillment.DeliveryHandover;
+import io.linli.commerce.fulfillment.DeliveryRunSheet;
 import io.linli.commerce.fulfillment.FulfillmentService;
 import io.linli.commerce.fulfillment.PickList;
 import io.linli.commerce.fulfillment.PickupPointService;
@@ -57,6 +61,7 @@ public final class Commerce {
   private final SandboxGateway sandbox;
   private final PickupPointService pickupPoints;
   private final FulfillmentService fulfillment;
+  private final DeliveryZones deliveryZones;
   private final WebhookDispatcher webhooks;
   private Periodic refundRetries;
   private Periodic webhookSends;
@@ -74,8 +79,9 @@ public final class Commerce {
     this.paymentSettings = new PaymentSettingsService(platform, stores);
     this.pickupPoints = new PickupPointService(platform, stores);
     this.fulfillment = new FulfillmentService(platform, stores, orders, pickupPoints);
+    this.deliveryZones = new DeliveryZones(platform, stores);
     this.joins = new JoinService(platform, deals, counters, new OrderWriter(platform.vertx(), platform.pool()),
-        orders, room, paymentSettings, pickupPoints);
+        orders, room, paymentSettings, pickupPoints, deliveryZones);
     this.leaves = new LeaveService(platform, deals, counters, orders, room, refunds);
     this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds);
     this.deadlines = new DealDeadlines(platform, deals);
@@ -90,6 +96,8 @@ public final class Commerce {
     new PaymentRoutes(platform.auth(), paymentSettings, payments).mount(api);
     new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
     new StoreOrderRoutes(platform.auth(), new StoreOrders(platform, stores)).mount(api);
+    new DeliveryRoutes(platform.auth(), deliveryZones, new DeliveryHandover(platform, orders, fulfillment),
+        new DeliveryRunSheet(platform, stores)).mount(api);
     new WebhookRoutes(platform.auth(), new WebhookService(platform, stores)).mount(api);
   }
 
@@ -144,6 +152,10 @@ public final class Commerce {
 
   public FulfillmentService fulfillment() {
     return fulfillment;
+  }
+
+  public DeliveryZones deliveryZones() {
+    return deliveryZones;
   }
 
   public PickupPointService pickupPoints() {
