@@ -94,8 +94,8 @@ public final class DeliveryZones {
                     spec.active()}))
                 .compose(x -> tx.preparedQuery("update delivery_slots set active = false where zone_id = $1"
                         + " and not (id = any($2))")
-                    .execute(Tuple.of(zoneId, spec.slots().stream().map(SlotSpec::id).filter(id -> id != null)
-                        .toArray(Long[]::new))))
+                    .execute(Tuple.tuple().addLong(zoneId).addArrayOfLong(spec.slots().stream()
+                        .map(SlotSpec::id).filter(id -> id != null).toArray(Long[]::new))))
                 .compose(x -> keepSlots(tx, zoneId, spec.slots()))
                 .compose(x -> insertSlots(tx, zoneId, spec.slots().stream().filter(s -> s.id() == null).toList())))
             .compose(x -> zones(platform.pool(), storeId, false, zoneId)))
