@@ -5,6 +5,7 @@ import io.linli.commerce.aftersales.ClaimService;
 import io.linli.commerce.api.AfterSalesRoutes;
 import io.linli.commerce.api.CommerceRoutes;
 import io.linli.commerce.api.LeaderRoutes;
+import io.linli.commerce.api.DeliveryRoutes;
 import io.linli.commerce.api.FulfillmentRoutes;
 import io.linli.commerce.api.StoreOrderRoutes;
 import io.linli.commerce.api.WebhookRoutes;
@@ -19,6 +20,9 @@ import io.linli.commerce.deal.JoinService;
 import io.linli.commerce.deal.LatePayments;
 import io.linli.commerce.deal.LeaveService;
 import io.linli.commerce.deal.PaidOrders;
+import io.linli.commerce.delivery.DeliveryZones;
+import io.linli.commerce.fulfillment.DeliveryHandover;
+import io.linli.commerce.fulfillment.DeliveryRunSheet;
 import io.linli.commerce.fulfillment.FulfillmentService;
 import io.linli.commerce.fulfillment.PickList;
 import io.linli.commerce.fulfillment.PickupPointService;
@@ -63,6 +67,7 @@ public final class Commerce {
   private final SandboxGateway sandbox;
   private final PickupPointService pickupPoints;
   private final FulfillmentService fulfillment;
+  private final DeliveryZones deliveryZones;
   private final WebhookDispatcher webhooks;
   private final LeaderService leaders;
   private final AfterSalesSettingsService afterSalesSettings;
@@ -83,8 +88,9 @@ public final class Commerce {
     this.paymentSettings = new PaymentSettingsService(platform, stores);
     this.pickupPoints = new PickupPointService(platform, stores);
     this.fulfillment = new FulfillmentService(platform, stores, orders, pickupPoints);
+    this.deliveryZones = new DeliveryZones(platform, stores);
     this.joins = new JoinService(platform, deals, counters, new OrderWriter(platform.vertx(), platform.pool()),
-        orders, room, paymentSettings, pickupPoints);
+        orders, room, paymentSettings, pickupPoints, deliveryZones);
     this.leaves = new LeaveService(platform, deals, counters, orders, room, refunds);
     this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds,
         new LatePayments(platform, deals, counters, room));
@@ -103,6 +109,8 @@ public final class Commerce {
     new PaymentRoutes(platform.auth(), paymentSettings, payments).mount(api);
     new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
     new StoreOrderRoutes(platform.auth(), new StoreOrders(platform, stores)).mount(api);
+    new DeliveryRoutes(platform.auth(), deliveryZones, new DeliveryHandover(platform, orders, fulfillment),
+        new DeliveryRunSheet(platform, stores)).mount(api);
     new WebhookRoutes(platform.auth(), new WebhookService(platform, stores)).mount(api);
     new LeaderRoutes(platform.auth(), leaders).mount(api);
     new AfterSalesRoutes(platform.auth(), afterSalesSettings, claims).mount(api);
@@ -167,6 +175,10 @@ public final class Commerce {
 
   public ClaimService claims() {
     return claims;
+  }
+
+  public DeliveryZones deliveryZones() {
+    return deliveryZones;
   }
 
   public PickupPointService pickupPoints() {

@@ -4,6 +4,7 @@ import static io.linli.core.api.CoreRoutes.id;
 
 import io.linli.commerce.catalog.ProductService;
 import io.linli.commerce.deal.CountBy;
+import io.linli.commerce.delivery.DeliveryRequest;
 import io.linli.commerce.deal.DealService;
 import io.linli.commerce.deal.JoinService;
 import io.linli.commerce.deal.LeaveService;
@@ -90,7 +91,8 @@ public final class CommerceRoutes {
     JsonObject b = Api.body(ctx);
     long dealId = id(ctx, "dealId", "Deal");
     JoinService.JoinRequest req = new JoinService.JoinRequest(dealId, b.getInteger("quantity"),
-        Api.header(ctx, "Idempotency-Key"), b.getString("ref"), b.getString("pickupPointId"));
+        Api.header(ctx, "Idempotency-Key"), b.getString("ref"), b.getString("pickupPointId"),
+        DeliveryRequest.from(b.getJsonObject("delivery")));
     return auth.caller(ctx).compose(c -> joins.join(c, req)).map(Reply::created);
   }
 }

@@ -33,7 +33,8 @@ public final class StoreOrderRoutes {
     StoreOrders.Filter filter = new StoreOrders.Filter(idParam(ctx, "dealId"), ctx.request().getParam("status"),
         idParam(ctx, "pickupPointId"), day(ctx), ctx.request().getParam("phoneTail"),
         ctx.request().getParam("pickupCode"), idParam(ctx, "before"),
-        Integer.parseInt(ctx.request().getParam("limit", "50")));
+        Integer.parseInt(ctx.request().getParam("limit", "50")), ctx.request().getParam("fulfillment"),
+        idParam(ctx, "slotId"));
     return auth.staff(ctx).compose(c -> orders.find(c, id(ctx, "storeId", "Store"), filter)).map(Reply::ok);
   }
 

@@ -6,6 +6,9 @@ import io.linli.commerce.deal.JoinOutcome.Duplicate;
 import io.linli.commerce.deal.JoinOutcome.LimitReached;
 import io.linli.commerce.deal.JoinOutcome.NoState;
 import io.linli.commerce.deal.JoinOutcome.SoldOut;
+import io.linli.commerce.delivery.DeliveryPlan;
+import io.linli.commerce.delivery.DeliveryRequest;
+import io.linli.commerce.delivery.DeliveryZones;
 import io.linli.commerce.fulfillment.PickupPointService;
 import io.linli.commerce.order.NewOrder;
 import io.linli.commerce.order.OrderService;
@@ -47,12 +50,20 @@ public final class JoinService {
   private final RoomEvents room;
   private final PaymentSettingsService payments;
   private final PickupPointService points;
+  private final DeliveryZones deliveries;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Timer latency;
   private final Counter ordersPlaced;
 
   public JoinService(Platform platform, DealService deals, DealCounters counters, OrderWriter writer,
       OrderService orders, RoomEvents room, PaymentSettingsService payments, PickupPointService points) {
+    this(platform, deals, counters, writer, orders, room, payments, points, null);
+  }
+
+  public JoinService(Platform platform, DealService deals, DealCounters counters, OrderWriter writer,
+      OrderService orders, RoomEvents room, PaymentSettingsService payments, PickupPointService points,
+      DeliveryZones deliveries) {
+    this.deliveries = deliveries;
     this.payments = payments;
     this.points = points;
     this.platform = platform;
@@ -67,7 +78,13 @@ public final class JoinService {
         .register(platform.metrics());
   }
 
-  public record JoinRequest(long dealId, int quantity, String idempotencyKey, String ref, String pickupPointId) {}
+  /** {@code delivery} is null for a pickup order (at {@code pickupPointId}, or the store's counter). */
+  public record JoinRequest(long dealId, int quantity, String idempotencyKey, String ref, String pickupPointId,
+      DeliveryRequest delivery) {
+    public JoinRequest(long dealId, int quantity, String idempotencyKey, String ref, String pickupPointId) {
+      this(dealId, quantity, idempotencyKey, ref, pickupPointId, null);
+    }
+  }
 
   public Future<JsonObject> join(Caller caller, JoinRequest req) {
     if (!caller.isViewer()) {
@@ -84,14 +101,29 @@ public final class JoinService {
         .compose(deal -> req.quantity() > deal.maxPerOrder()
             ? counted("bad-quantity", Future.failedFuture(Problem.unprocessable("quantity",
                 "must be at most " + deal.maxPerOrder() + " per order")))
+            : req.delivery() != null ? deliveryJoin(deal, caller, req, key)
             : points.resolve(deal.storeId(), req.pickupPointId())
                 .compose(point -> payments.of(deal.storeId())
-                    .compose(terms -> decide(deal, new Terms(terms, point), caller, req, key, true))))
+                    .compose(terms -> decide(deal, new Terms(terms, point, null), caller, req, key, true))))
         .onSuccess(x -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
-  /** How this join is paid and where its bag will be collected. */
-  private record Terms(PaymentSettings payment, long pickupPointId) {
+  /** A join asking for delivery: the zone lookup happens only here, never on a pickup join. */
+  private Future<JsonObject> deliveryJoin(Deal deal, Caller caller, JoinRequest req, String key) {
+    if (req.pickupPointId() != null) {
+      return counted("bad-fulfillment", Future.failedFuture(Problem.unprocessable("delivery",
+          "choose either a pickup point or delivery, not both")));
+    }
+    if (deliveries == null) {
+      return Future.failedFuture(Problem.unprocessable("delivery", "this store does not deliver"));
+    }
+    return deliveries.plan(deal.storeId(), req.delivery())
+        .compose(plan -> payments.of(deal.storeId())
+            .compose(terms -> decide(deal, new Terms(terms, null, plan), caller, req, key, true)));
+  }
+
+  /** How this join is paid and where its bag will be collected (a pickup point) or taken (a delivery plan). */
+  private record Terms(PaymentSettings payment, Long pickupPointId, DeliveryPlan delivery) {
     boolean online() {
       return payment.online();
     }
@@ -136,9 +168,11 @@ public final class JoinService {
     long unitPrice = deal.ladder().priceAt(a.counts().count(deal.countBy()));
     OffsetDateTime holdUntil = terms.online()
         ? platform.clock().instant().plus(terms.payment().paymentWindow()).atOffset(ZoneOffset.UTC) : null;
+    long fee = terms.delivery() == null ? 0 : terms.delivery().feeFor(unitPrice * req.quantity());
     NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
         req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key,
-        terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil, terms.pickupPointId());
+        terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil, terms.pickupPointId(), fee,
+        terms.delivery() == null ? null : terms.delivery().delivery());
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
         ordersPlaced.increment();
@@ -148,6 +182,9 @@ public final class JoinService {
             .put("quantity", order.quantity()).put("amountFen", order.amountFen());
         if (holdUntil != null) {
           placed.put("holdExpiresAt", Times.iso(holdUntil, deal.zone()));
+        }
+        if (order.delivery() != null) {
+          placed.put("fulfillment", "DELIVERY").put("deliveryFeeFen", order.deliveryFeeFen());
         }
         return Future.succeededFuture(new JsonObject()
             .put("order", placed)

@@ -46,7 +46,10 @@ public final class FulfillmentService {
 
   /** The bag is at its pickup point: the household gets a code to collect it with. */
   public Future<JsonObject> arrive(Caller caller, long orderId) {
-    return staffOfOrder(caller, orderId).compose(order -> arriveWithCode(caller, orderId, CODE_DRAWS))
+    return staffOfOrder(caller, orderId).compose(order -> order.getLong("pickup_point_id") == null
+            ? Future.failedFuture(Problem.conflict("order-status", "A delivery, not a pickup",
+                "This order is delivered to the door; send it out for delivery instead."))
+            : arriveWithCode(caller, orderId, CODE_DRAWS))
         .compose(x -> orders.find(orderId))
         .map(OrderService::toJson);
   }
@@ -63,8 +66,10 @@ public final class FulfillmentService {
   public Future<JsonObject> advanceAll(Caller caller, long dealId, Long pointId, OrderStatus to) {
     OrderStatus from = to == OrderStatus.PACKED ? OrderStatus.CONFIRMED : OrderStatus.PACKED;
     return staffOfDeal(caller, dealId)
+        // Only bags for pickup points arrive at one; delivered orders go out for delivery instead.
         .compose(x -> platform.pool().preparedQuery("select id from orders where deal_id = $1 and status = $2"
-                + " and ($3::bigint is null or pickup_point_id = $3) order by id")
+                + " and ($3::bigint is null or pickup_point_id = $3)"
+                + (to == OrderStatus.PACKED ? "" : " and pickup_point_id is not null") + " order by id")
             .execute(Tuple.of(dealId, from.name(), pointId)))
         .compose(rows -> {
           Future<Integer> done = Future.succeededFuture(0);
@@ -124,16 +129,18 @@ public final class FulfillmentService {
       if (!caller.isViewer() || order.getLong("viewer_id") != caller.id()) {
         return Future.failedFuture(Problem.forbidden("Only the household may show its pickup code."));
       }
-      if (!"AT_PICKUP_POINT".equals(order.getString("status"))) {
+      if (!"AT_PICKUP_POINT".equals(order.getString("status"))
+          && !"OUT_FOR_DELIVERY".equals(order.getString("status"))) {
         return Future.failedFuture(Problem.conflict("no-pickup-code", "Not ready for pickup",
-            "The order is " + order.getString("status") + "; a code comes when the bag reaches its pickup point."));
+            "The order is " + order.getString("status") + "; a code comes when the bag reaches its pickup point"
+                + " or goes out for delivery."));
       }
       String code = order.getString("pickup_code");
       return platform.vertx().executeBlocking(() -> QrCodes.png(code), false);
     });
   }
 
-  private Future<Row> staffOfOrder(Caller caller, long orderId) {
+  Future<Row> staffOfOrder(Caller caller, long orderId) {
     return orders.find(orderId).compose(order -> order == null
         ? Future.failedFuture(Problem.notFound("Order", Ids.toText(orderId)))
         : stores.requireStaff(caller, order.getLong("store_id")).map(order));

@@ -2,12 +2,27 @@ package io.linli.commerce.order;
 
 import java.time.OffsetDateTime;
 
-/** An order about to be written: the join script has already reserved its stock in Redis. */
+/**
+ * An order about to be written: the join script has already reserved its stock in Redis. A pickup order names
+ * its pickup point; a delivered one has no point, a {@code delivery} and its fee.
+ */
 public record NewOrder(long id, long dealId, long storeId, long streamId, long viewerId, int quantity,
     long unitPriceFen, int perBuyerLimit, String ref, String idempotencyKey, OrderStatus status,
-    OffsetDateTime holdExpiresAt, long pickupPointId) {
+    OffsetDateTime holdExpiresAt, Long pickupPointId, long deliveryFeeFen, OrderDelivery delivery) {
 
-  public long amountFen() {
+  public NewOrder(long id, long dealId, long storeId, long streamId, long viewerId, int quantity,
+      long unitPriceFen, int perBuyerLimit, String ref, String idempotencyKey, OrderStatus status,
+      OffsetDateTime holdExpiresAt, long pickupPointId) {
+    this(id, dealId, storeId, streamId, viewerId, quantity, unitPriceFen, perBuyerLimit, ref, idempotencyKey,
+        status, holdExpiresAt, pickupPointId, 0, null);
+  }
+
+  public long goodsFen() {
     return unitPriceFen * quantity;
+  }
+
+  /** What the buyer pays: the goods and, for a delivery, its fee. */
+  public long amountFen() {
+    return goodsFen() + deliveryFeeFen;
   }
 }

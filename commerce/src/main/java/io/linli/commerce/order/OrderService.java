@@ -14,8 +14,16 @@ import java.time.ZoneId;
 
 /** Reading orders: only the buyer, the store's staff, or the leader of the order's pickup point may see one. */
 public final class OrderService {
-  private static final String SELECT = "select o.*, st.timezone from orders o join stores st on st.id = o.store_id"
-      + " where o.id = $1";
+  /** Where a delivered order goes, for {@link #toJson}: select these with {@link #DELIVERY_JOIN}. */
+  public static final String DELIVERY_COLUMNS = " d.address as d_address, d.community as d_community,"
+      + " d.latitude as d_latitude, d.longitude as d_longitude, d.contact_phone as d_contact_phone,"
+      + " d.zone_id as d_zone_id, d.slot_id as d_slot_id, d.slot_day as d_slot_day, ds.kind as d_slot_kind,"
+      + " ds.min_minutes as d_min_minutes, ds.max_minutes as d_max_minutes, ds.starts_at as d_starts_at,"
+      + " ds.ends_at as d_ends_at";
+  public static final String DELIVERY_JOIN = " left join order_deliveries d on d.order_id = o.id"
+      + " left join delivery_slots ds on ds.id = d.slot_id";
+  private static final String SELECT = "select o.*, st.timezone," + DELIVERY_COLUMNS
+      + " from orders o join stores st on st.id = o.store_id" + DELIVERY_JOIN + " where o.id = $1";
   private final Platform platform;
   private final StoreService stores;
 
@@ -68,7 +76,33 @@ public final class OrderService {
         .put("ref", r.getString("ref"))
         .put("leaderId", r.getLong("leader_id") == null ? null : Ids.toText(r.getLong("leader_id")))
         .put("pickupPointId", r.getLong("pickup_point_id") == null ? null : Ids.toText(r.getLong("pickup_point_id")))
+        .put("fulfillment", r.getLong("pickup_point_id") == null && r.getColumnIndex("d_address") >= 0
+            && r.getString("d_address") != null ? "DELIVERY" : "PICKUP")
+        .put("deliveryFeeFen", r.getLong("delivery_fee_fen"))
+        .put("delivery", delivery(r))
         .put("holdExpiresAt", Times.iso(r.getOffsetDateTime("hold_expires_at"), zone))
         .put("createdAt", Times.iso(r.getOffsetDateTime("created_at"), zone));
+  }
+
+  /** The address, contact and slot of a delivered order; null for a pickup order. */
+  private static JsonObject delivery(Row r) {
+    if (r.getColumnIndex("d_address") < 0 || r.getString("d_address") == null) {
+      return null;
+    }
+    boolean asap = "ASAP".equals(r.getString("d_slot_kind"));
+    JsonObject slot = new JsonObject().put("id", Ids.toText(r.getLong("d_slot_id")))
+        .put("kind", r.getString("d_slot_kind"));
+    if (asap) {
+      slot.put("minMinutes", r.getInteger("d_min_minutes")).put("maxMinutes", r.getInteger("d_max_minutes"))
+          .put("label", r.getInteger("d_min_minutes") + "–" + r.getInteger("d_max_minutes") + " min");
+    } else {
+      slot.put("start", r.getLocalTime("d_starts_at").toString()).put("end", r.getLocalTime("d_ends_at").toString())
+          .put("date", r.getLocalDate("d_slot_day") == null ? null : r.getLocalDate("d_slot_day").toString())
+          .put("label", r.getLocalTime("d_starts_at") + "–" + r.getLocalTime("d_ends_at"));
+    }
+    return new JsonObject().put("address", r.getString("d_address")).put("community", r.getString("d_community"))
+        .put("latitude", r.getDouble("d_latitude")).put("longitude", r.getDouble("d_longitude"))
+        .put("contactPhone", r.getString("d_contact_phone")).put("zoneId", Ids.toText(r.getLong("d_zone_id")))
+        .put("slot", slot);
   }
 }

@@ -26,8 +26,8 @@ import java.util.TreeMap;
  */
 public final class OrderWriter {
   static final String INSERT = "insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
-      + " unit_price_fen, amount_fen, status, ref, idempotency_key, hold_expires_at, pickup_point_id)"
-      + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+      + " unit_price_fen, amount_fen, status, ref, idempotency_key, hold_expires_at, pickup_point_id,"
+      + " delivery_fee_fen) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
   public static final String TAKE_STOCK = "update deals set sold_units = sold_units + $2 where id = $1"
       + " and sold_units + $2 <= stock";
   public static final String TAKE_LIMIT = "insert into deal_buyers(deal_id, viewer_id, units) select $1::bigint, $2::bigint,"
@@ -136,7 +136,7 @@ public final class OrderWriter {
             : Future.failedFuture(Problem.conflict("limit-reached", "Per-household limit reached",
                 "This household already holds as many as the deal allows.")))
         .compose(x -> tx.preparedQuery(INSERT).executeBatch(rows))
-        .mapEmpty();
+        .compose(x -> OrderDeliveries.write(tx, orders));
   }
 
   private static boolean allWritten(RowSet<?> results) {
@@ -150,6 +150,7 @@ public final class OrderWriter {
 
   private static Tuple row(NewOrder o) {
     return Tuple.from(new Object[] {o.id(), o.dealId(), o.storeId(), o.streamId(), o.viewerId(), o.quantity(),
-        o.unitPriceFen(), o.amountFen(), o.status().name(), o.ref(), o.idempotencyKey(), o.holdExpiresAt(), o.pickupPointId()});
+        o.unitPriceFen(), o.amountFen(), o.status().name(), o.ref(), o.idempotencyKey(), o.holdExpiresAt(), o.pickupPointId(),
+        o.deliveryFeeFen()});
   }
 }

@@ -27,14 +27,22 @@ public final class StoreOrders {
     this.stores = stores;
   }
 
+  /** {@code fulfillment}: PICKUP or DELIVERY; {@code slotId}: delivery orders of one slot. */
   public record Filter(Long dealId, String status, Long pickupPointId, LocalDate day, String phoneTail,
-      String pickupCode, Long before, int limit) {}
+      String pickupCode, Long before, int limit, String fulfillment, Long slotId) {
+    public Filter(Long dealId, String status, Long pickupPointId, LocalDate day, String phoneTail,
+        String pickupCode, Long before, int limit) {
+      this(dealId, status, pickupPointId, day, phoneTail, pickupCode, before, limit, null, null);
+    }
+  }
 
   public Future<JsonObject> find(Caller caller, long storeId, Filter f) {
     return stores.requireStaff(caller, storeId)
         .compose(role -> stores.zoneOf(platform.pool(), storeId))
         .compose(zone -> platform.pool().preparedQuery("select o.*, v.nickname, right(v.phone, 4) as phone_tail,"
-                + " st.timezone from orders o join viewers v on v.id = o.viewer_id join stores st on st.id = o.store_id"
+                + " st.timezone," + OrderService.DELIVERY_COLUMNS
+                + " from orders o join viewers v on v.id = o.viewer_id join stores st on st.id = o.store_id"
+                + OrderService.DELIVERY_JOIN
                 + " where o.store_id = $1"
                 + " and ($2::bigint is null or o.deal_id = $2)"
                 + " and ($3::text is null or o.status = $3)"
@@ -43,11 +51,14 @@ public final class StoreOrders {
                 + " and ($7::text is null or right(v.phone, length($7)) = $7)"
                 + " and ($8::text is null or o.pickup_code = $8)"
                 + " and ($9::bigint is null or o.id < $9)"
+                + " and ($11::text is null or ($11 = 'DELIVERY') = (d.order_id is not null))"
+                + " and ($12::bigint is null or d.slot_id = $12)"
                 + " order by o.id desc limit $10")
             .execute(Tuple.from(new Object[] {storeId, f.dealId(), f.status(), f.pickupPointId(),
                 f.day() == null ? null : f.day().atStartOfDay(zone).toOffsetDateTime(),
                 f.day() == null ? null : f.day().plusDays(1).atStartOfDay(zone).toOffsetDateTime(),
-                f.phoneTail(), f.pickupCode(), f.before(), Math.min(Math.max(f.limit(), 1), MAX_PAGE)})))
+                f.phoneTail(), f.pickupCode(), f.before(), Math.min(Math.max(f.limit(), 1), MAX_PAGE), f.fulfillment(),
+                f.slotId()})))
         .map(rows -> {
           JsonArray list = new JsonArray();
           Long last = null;
