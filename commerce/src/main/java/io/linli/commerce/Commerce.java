@@ -2,6 +2,7 @@ package io.linli.commerce;
 
 import io.linli.commerce.api.CommerceRoutes;
 import io.linli.commerce.api.FulfillmentRoutes;
+import io.linli.commerce.api.NoticeRoutes;
 import io.linli.commerce.api.StoreOrderRoutes;
 import io.linli.commerce.api.WebhookRoutes;
 import io.linli.commerce.api.PaymentRoutes;
@@ -17,6 +18,7 @@ import io.linli.commerce.deal.PaidOrders;
 import io.linli.commerce.fulfillment.FulfillmentService;
 import io.linli.commerce.fulfillment.PickList;
 import io.linli.commerce.fulfillment.PickupPointService;
+import io.linli.commerce.order.OrderNotices;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.commerce.order.PaymentSettingsService;
@@ -33,6 +35,7 @@ import io.linli.core.room.RoomEvents;
 import io.linli.core.store.StoreService;
 import io.linli.core.time.Periodic;
 import io.linli.core.stream.StreamService;
+import io.linli.core.viewer.ViewerNotices;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 
@@ -58,6 +61,7 @@ public final class Commerce {
   private final PickupPointService pickupPoints;
   private final FulfillmentService fulfillment;
   private final WebhookDispatcher webhooks;
+  private final OrderNotices notices;
   private Periodic refundRetries;
   private Periodic webhookSends;
 
@@ -83,6 +87,7 @@ public final class Commerce {
     this.holds = new HoldSweeper(platform, deals, counters, room);
     this.sandbox = new SandboxGateway(platform.vertx(), platform.redis(), provider);
     this.webhooks = new WebhookDispatcher(platform);
+    this.notices = new OrderNotices(platform);
   }
 
   public void mount(Api api) {
@@ -91,6 +96,7 @@ public final class Commerce {
     new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
     new StoreOrderRoutes(platform.auth(), new StoreOrders(platform, stores)).mount(api);
     new WebhookRoutes(platform.auth(), new WebhookService(platform, stores)).mount(api);
+    new NoticeRoutes(platform.auth(), notices).mount(api);
   }
 
   /** The sandbox provider's hosted pay page: not Linli's API, a stand-in for the provider's site. */
@@ -116,6 +122,11 @@ public final class Commerce {
       refundRetries.stop();
       webhookSends.stop();
     }
+  }
+
+  /** A buyer's order notices from the record, for realtime to deliver (live-core's ViewerNotices port). */
+  public ViewerNotices notices() {
+    return notices;
   }
 
   public ProductService products() {

@@ -38,6 +38,7 @@ final class HttpApi {
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(document.text()));
       // The upgrade is served by realtime below; a plain GET on it is a bad request, not a 501.
       builder.getRoute("roomSocket").addHandler(ctx -> ctx.fail(400));
+      builder.getRoute("personalSocket").addHandler(ctx -> ctx.fail(400));
 
       Router router = Router.router(platform.vertx());
       router.route().handler(new RequestIds()).handler(new AccessLog());
