@@ -65,6 +65,10 @@ class BuyerNoticesTest {
         Map.of("Idempotency-Key", "pay-1")), 201).json();
     ApiClient.expect(apiA.postForm(payment.getString("payUrl"), "outcome=pay"), 200);
     wangMe.await(status("PAID"), WAIT);
+    JsonObject liPayment = ApiClient.expect(apiB.post("/api/orders/" + liOrder + "/payments", li.token(), null,
+        Map.of("Idempotency-Key", "pay-2")), 201).json();
+    ApiClient.expect(apiB.postForm(liPayment.getString("payUrl"), "outcome=pay"), 200);
+    liMe.await(status("PAID"), WAIT);
 
     ApiClient.expect(apiA.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
     wangMe.await(status("CONFIRMED"), WAIT);
@@ -99,11 +103,14 @@ class BuyerNoticesTest {
     assertThat(inRoom).as("personal frames carry no room seq").allMatch(n -> !n.containsKey("seq"));
     assertThat(inRoom.get(3).getString("pickupCode")).isEqualTo(arrived.getString("pickupCode"));
 
-    // 小李's unpaid order was cancelled when the deal closed: that is all he hears; none of 小王's.
-    JsonObject liCancelled = liMe.await(status("CANCELLED"), WAIT);
-    assertThat(liCancelled.getString("orderId")).isEqualTo(liOrder);
-    assertThat(liMe.frames("order.updated")).allMatch(n -> liOrder.equals(n.getString("orderId")))
-        .noneMatch(n -> n.containsKey("pickupCode") && n.getValue("pickupCode") != null);
+    // 小李 hears his own order paid and confirmed, and nothing of 小王's.
+    liMe.await(status("CONFIRMED"), WAIT);
+    assertThat(liMe.frames("order.updated")).extracting(n -> n.getString("status"))
+        .containsExactly("PAID", "CONFIRMED");
+    assertThat(liMe.frames("order.updated")).allMatch(n -> liOrder.equals(n.getString("orderId")));
+    JsonObject liLast = liMe.frames("order.updated").get(1);
+    assertThat(liLast.getLong("paidFen") - liLast.getLong("refundedFen")).isEqualTo(ledger(liOrder))
+        .isEqualTo(liLast.getLong("amountFen"));
     assertThat(liMe.frames().toString()).doesNotContain(wangOrder).doesNotContain(arrived.getString("pickupCode"));
 
     // The order page: the same events over HTTP, and the order's history (who, when, why).
@@ -142,9 +149,9 @@ class BuyerNoticesTest {
   void aReconnectingPhoneGetsExactlyWhatItMissedThenLiveOnes() {
     ApiClient.Shop shop = apiA.openShop("13900000082", 1, "BUYERS", 10, 2);
     ApiClient.Viewer zhao = apiA.viewer("小赵");
-    String order = join(shop, zhao, 1);
     RoomClient phone = RoomClient.personal(a.port(), "token=" + zhao.token());
     phone.await(type("me.ready"), WAIT);
+    String order = join(shop, zhao, 1); // the group forms with this one
     ApiClient.expect(apiA.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
     long confirmed = phone.await(status("CONFIRMED"), WAIT).getLong("eventId");
     phone.close();
