@@ -107,6 +107,7 @@ final class Rooms {
           session.joined(snapshot);
           if (viewer && !session.isClosed()) {
             personal.add(session); // their own order notices, on this socket too
+            personal.listening(); // in place already, unless the node could not LISTEN so far: try again
           }
         })
         .onFailure(e -> {
