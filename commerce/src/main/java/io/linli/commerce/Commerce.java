@@ -7,6 +7,7 @@ import io.linli.commerce.api.CommerceRoutes;
 import io.linli.commerce.api.LeaderRoutes;
 import io.linli.commerce.api.DeliveryRoutes;
 import io.linli.commerce.api.FulfillmentRoutes;
+import io.linli.commerce.api.NoticeRoutes;
 import io.linli.commerce.api.StoreOrderRoutes;
 import io.linli.commerce.api.WebhookRoutes;
 import io.linli.commerce.api.PaymentRoutes;
@@ -27,6 +28,7 @@ import io.linli.commerce.fulfillment.FulfillmentService;
 import io.linli.commerce.fulfillment.PickList;
 import io.linli.commerce.fulfillment.PickupPointService;
 import io.linli.commerce.leader.LeaderService;
+import io.linli.commerce.order.OrderNotices;
 import io.linli.commerce.order.OrderService;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.commerce.order.PaymentSettingsService;
@@ -43,6 +45,7 @@ import io.linli.core.room.RoomEvents;
 import io.linli.core.store.StoreService;
 import io.linli.core.time.Periodic;
 import io.linli.core.stream.StreamService;
+import io.linli.core.viewer.ViewerNotices;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 
@@ -72,6 +75,7 @@ public final class Commerce {
   private final LeaderService leaders;
   private final AfterSalesSettingsService afterSalesSettings;
   private final ClaimService claims;
+  private final OrderNotices notices;
   private Periodic refundRetries;
   private Periodic webhookSends;
 
@@ -102,6 +106,7 @@ public final class Commerce {
     this.leaders = new LeaderService(platform, stores);
     this.afterSalesSettings = new AfterSalesSettingsService(platform, stores);
     this.claims = new ClaimService(platform, stores, orders, afterSalesSettings, refunds);
+    this.notices = new OrderNotices(platform);
   }
 
   public void mount(Api api) {
@@ -114,6 +119,7 @@ public final class Commerce {
     new WebhookRoutes(platform.auth(), new WebhookService(platform, stores)).mount(api);
     new LeaderRoutes(platform.auth(), leaders).mount(api);
     new AfterSalesRoutes(platform.auth(), afterSalesSettings, claims).mount(api);
+    new NoticeRoutes(platform.auth(), notices).mount(api);
   }
 
   /** The sandbox provider's hosted pay page: not Linli's API, a stand-in for the provider's site. */
@@ -139,6 +145,11 @@ public final class Commerce {
       refundRetries.stop();
       webhookSends.stop();
     }
+  }
+
+  /** A buyer's order notices from the record, for realtime to deliver (live-core's ViewerNotices port). */
+  public ViewerNotices notices() {
+    return notices;
   }
 
   public ProductService products() {

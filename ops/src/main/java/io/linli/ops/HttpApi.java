@@ -39,6 +39,7 @@ final class HttpApi {
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(document.text()));
       // The upgrade is served by realtime below; a plain GET on it is a bad request, not a 501.
       builder.getRoute("roomSocket").addHandler(ctx -> ctx.fail(400));
+      builder.getRoute("personalSocket").addHandler(ctx -> ctx.fail(400));
       InlineValidation.install(platform.vertx(), contract, builder, extractor);
 
       Router router = Router.router(platform.vertx());

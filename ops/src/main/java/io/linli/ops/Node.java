@@ -94,6 +94,7 @@ public final class Node {
     realtime.setStreams(streams);
     Commerce commerce = new Commerce(platform, stores, streams, realtime.events());
     realtime.addSnapshotSource(commerce.deals());
+    realtime.setViewerNotices(commerce.notices());
     return new Services(stores, streams, new ViewerService(platform), commerce, realtime);
   }
 

@@ -46,12 +46,20 @@ class GroupBuyStoryTest extends OneNodeTest {
       phone.await(f -> "deal.formed".equals(f.getString("type")), Duration.ofSeconds(5));
     }
     sleep(700); // anything that would arrive twice has arrived by now
-    for (RoomClient phone : phones) {
+    for (int i = 0; i < phones.size(); i++) {
+      RoomClient phone = phones.get(i);
       assertThat(phone.frames("chat.system")).as("social proof").isNotEmpty()
           .allSatisfy(f -> assertThat(f.getString("text")).endsWith("刚刚参团"));
       assertThat(phone.frames("deal.formed")).hasSize(1);
       assertThat(phone.frames("deal.formed").get(0).getString("dealId")).isEqualTo(shop.dealId());
-      List<Long> seqs = phone.frames().stream().map(f -> f.getLong("seq")).toList();
+      // Each household also hears, on the same socket, that its own order was confirmed: a personal frame,
+      // outside the room's numbering.
+      String own = orderIds.get(i);
+      phone.await(f -> "order.updated".equals(f.getString("type")) && own.equals(f.getString("orderId"))
+          && "CONFIRMED".equals(f.getString("status")), Duration.ofSeconds(5));
+      assertThat(phone.frames("order.updated")).allMatch(f -> own.equals(f.getString("orderId")));
+      List<Long> seqs = phone.frames().stream().filter(f -> !"order.updated".equals(f.getString("type")))
+          .map(f -> f.getLong("seq")).toList();
       assertThat(seqs).doesNotContainNull().isSorted();
       phone.close();
     }

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -15,14 +16,35 @@ import java.util.function.Predicate;
 final class RoomClient implements WebSocket.Listener, AutoCloseable {
   private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   private final StringBuilder partial = new StringBuilder();
+  private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   private final WebSocket socket;
 
   RoomClient(int port, String streamId, String token) {
+    this(port, "/ws/streams/" + streamId + "?token=" + token);
+  }
+
+  private RoomClient(int port, String pathAndQuery) {
     this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(5))
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/streams/" + streamId + "?token=" + token), this)
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + pathAndQuery), this)
         .orTimeout(10, TimeUnit.SECONDS)
         .join();
+  }
+
+  /** A viewer's personal socket ({@code /ws/me}); {@code query} as sent, e.g. "token=...&after=12". */
+  static RoomClient personal(int port, String query) {
+    return new RoomClient(port, "/ws/me" + (query == null ? "" : "?" + query));
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    closeCode.complete(statusCode);
+    return null;
+  }
+
+  /** The close code the server sent, waiting for it. */
+  int closeCode(Duration timeout) {
+    return closeCode.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
   }
 
   @Override

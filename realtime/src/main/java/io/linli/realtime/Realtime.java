@@ -1,10 +1,12 @@
 package io.linli.realtime;
 
 import io.linli.core.Platform;
+import io.linli.core.db.DatabaseUrl;
 import io.linli.core.room.RoomEvents;
 import io.linli.core.room.SnapshotSource;
 import io.linli.core.store.StoreService;
 import io.linli.core.stream.StreamService;
+import io.linli.core.viewer.ViewerNotices;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.Objects;
@@ -24,6 +26,8 @@ public final class Realtime {
   private final PollService polls;
   private final PollDeadlines pollDeadlines;
   private final RealtimeRoutes routes;
+  private final PersonalNotices personal;
+  private final PersonalChannel personalChannel;
   private volatile StreamService streams;
 
   /** Settings from the environment (RoomSettings lists them); a bad value fails here, naming the variable. */
@@ -37,8 +41,14 @@ public final class Realtime {
     this.polls = new PollService(new PollStore(platform.pool()),
         new PollTallies(platform.redis(), tuning.roomTtl()), events, this::streams);
     snapshots.add(polls);
-    this.rooms = new Rooms(platform, events, snapshots, new ModerationRecords(platform.pool()), polls, tuning,
-        settings);
+    this.personal = new PersonalNotices(platform.vertx(), DatabaseUrl.parse(platform.config().databaseUrl()
+        .orElseThrow(() -> new IllegalStateException("no database URL"))).connectOptions());
+    this.rooms = new Rooms(platform, events, snapshots, new ModerationRecords(platform.pool()), polls, personal,
+        tuning, settings);
+    this.personalChannel = new PersonalChannel(platform.vertx(), platform.tokens(), personal, rooms.outboxes(),
+        tuning, rooms.metrics(), platform.config().wsMaxFrameBytes());
+    // One LISTEN per node, from the start: a viewer's room socket carries their notices without waiting for it.
+    personal.listening();
     this.gateway = new RoomGateway(platform.vertx(), platform.tokens(), this::streams,
         Objects.requireNonNull(stores, "stores"), rooms);
     this.pollDeadlines = new PollDeadlines(platform.vertx(), polls, tuning.pollSweep());
@@ -64,9 +74,21 @@ public final class Realtime {
     snapshots.add(Objects.requireNonNull(source, "source"));
   }
 
-  /** Mounts {@code GET /ws/streams/:streamId} (WebSocket upgrades only; other requests fall through). */
+  /**
+   * Where a viewer's own notices are read from (commerce's order record). Until it is set, the personal channel
+   * carries none.
+   */
+  public void setViewerNotices(ViewerNotices notices) {
+    personal.source(notices);
+  }
+
+  /**
+   * Mounts {@code GET /ws/streams/:streamId} and {@code GET /ws/me} (WebSocket upgrades only; other requests
+   * fall through).
+   */
   public void mount(Router router) {
     gateway.mount(router);
+    personalChannel.mount(router);
   }
 
   PollService polls() {
@@ -89,7 +111,8 @@ public final class Realtime {
    */
   public Future<Void> close() {
     pollDeadlines.stop();
-    return rooms.close();
+    personalChannel.close();
+    return rooms.close().transform(x -> personal.close());
   }
 
   private StreamService streams() {

@@ -90,7 +90,7 @@ public final class RoomGateway {
     return stores.requireStaff(caller, stream.storeId()).map(role -> RoomMember.staff(caller, role));
   }
 
-  private static void refuse(ServerWebSocket ws, Throwable e) {
+  static void refuse(ServerWebSocket ws, Throwable e) {
     if (ws.isClosed()) {
       return;
     }
@@ -111,7 +111,7 @@ public final class RoomGateway {
     return reason;
   }
 
-  private static String tokenOf(HttpServerRequest request) {
+  static String tokenOf(HttpServerRequest request) {
     String query = request.getParam("token");
     if (query != null && !query.isBlank()) {
       return query;

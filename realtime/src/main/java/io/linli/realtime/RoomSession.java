@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * state, when its version is newer than the last one this socket got for that key. A snapshot is never sent
  * after a newer frame (it would set the client back): an outdated one is replaced by a fresh one.
  */
-final class RoomSession implements RoomHub.Member {
+final class RoomSession implements RoomHub.Member, PersonalNotices.Sink {
   private static final Logger LOG = LoggerFactory.getLogger(RoomSession.class);
 
   private enum State { JOINING, OPEN, HOLDING, CLOSED }
@@ -41,6 +41,8 @@ final class RoomSession implements RoomHub.Member {
   private final int maxFrameBytes;
   private final int maxHeld;
   private final Map<String, Long> versions = new HashMap<>();
+  /** A viewer's own order notices come on their room sockets too; ids sent, so each comes once. */
+  private final SentNotices notices = new SentNotices();
   private final List<RoomFrame> held = new ArrayList<>();
   private boolean heldOverflowed;
   private State state = State.JOINING;
@@ -77,6 +79,28 @@ final class RoomSession implements RoomHub.Member {
 
   RoomMember member() {
     return member;
+  }
+
+  @Override
+  public long viewerId() {
+    return member.caller().id();
+  }
+
+  /**
+   * The viewer's own notice: for this socket only, so no seq (the room's numbering stays the room's); never
+   * dropped while the socket lives, like any event.
+   */
+  @Override
+  public void notice(long eventId, SharedText text) {
+    if (state != State.CLOSED && notices.first(eventId)) {
+      outbox.send(RoomFrame.Kind.EVENT, null, text);
+    }
+  }
+
+  /** Notices may have been missed; the room socket does not replay them (the personal socket and HTTP do). */
+  @Override
+  public void gap() {
+    tell(new JsonObject().put("type", "notices.gap"));
   }
 
   /** This socket is in the room's viewer count (so leaving takes it out again). */

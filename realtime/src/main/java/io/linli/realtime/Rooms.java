@@ -34,10 +34,12 @@ final class Rooms {
   private final RoomLikes likes;
   private final RoomCommands commands;
   private final Outbox.Factory outboxes;
+  private final PersonalNotices personal;
   private volatile boolean closed;
 
   Rooms(Platform platform, RedisRoomEvents events, RoomSnapshots snapshots, ModerationRecords records,
-      PollService polls, RoomTuning tuning, RoomSettings settings) {
+      PollService polls, PersonalNotices personal, RoomTuning tuning, RoomSettings settings) {
+    this.personal = personal;
     this.vertx = platform.vertx();
     this.config = platform.config();
     this.tuning = tuning;
@@ -101,7 +103,13 @@ final class Rooms {
             ? Future.failedFuture(Problem.of(410, "banned", "Banned", "You are banned from this stream."))
             : viewer ? count(session) : Future.succeededFuture())
         .compose(x -> snapshots.take(streamId))
-        .onSuccess(session::joined)
+        .onSuccess(snapshot -> {
+          session.joined(snapshot);
+          if (viewer && !session.isClosed()) {
+            personal.add(session); // their own order notices, on this socket too
+            personal.listening(); // in place already, unless the node could not LISTEN so far: try again
+          }
+        })
         .onFailure(e -> {
           if (e instanceof Problem p) {
             session.close(CloseCodes.forStatus(p.status()), p.getMessage());
@@ -129,6 +137,7 @@ final class Rooms {
   void left(RoomSession session) {
     metrics.closed();
     hub.leave(session);
+    personal.remove(session);
     // While shutting down, Presence.clear() withdraws all of this node's viewers at once.
     if (session.isCounted() && !closed) {
       presence.change(session.streamId(), -1, null)
@@ -202,6 +211,10 @@ final class Rooms {
 
   RoomHistory history() {
     return history;
+  }
+
+  Outbox.Factory outboxes() {
+    return outboxes;
   }
 
   RoomCommands commands() {

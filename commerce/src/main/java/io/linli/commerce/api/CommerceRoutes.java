@@ -56,7 +56,7 @@ public final class CommerceRoutes {
         .on("cancelOrder", ctx -> auth.caller(ctx)
             .compose(c -> leaves.leave(c, id(ctx, "orderId", "Order"))).map(Reply::ok))
         .on("getOrder", ctx -> auth.caller(ctx)
-            .compose(c -> orders.get(c, id(ctx, "orderId", "Order"))).map(Reply::ok));
+            .compose(c -> orders.page(c, id(ctx, "orderId", "Order"))).map(Reply::ok));
   }
 
   private Future<Reply> createProduct(RoutingContext ctx) {

@@ -26,33 +26,45 @@ public final class OrderService {
       + " from orders o join stores st on st.id = o.store_id" + DELIVERY_JOIN + " where o.id = $1";
   private final Platform platform;
   private final StoreService stores;
+  private final OrderNotices notices;
 
   public OrderService(Platform platform, StoreService stores) {
     this.platform = platform;
     this.stores = stores;
+    this.notices = new OrderNotices(platform);
+  }
+
+  /** The order as its page shows it: the order itself and its history (from, to, why, when, by whom). */
+  public Future<JsonObject> page(Caller caller, long orderId) {
+    return find(orderId).compose(row -> visible(caller, orderId, row)
+        .compose(order -> notices.history(orderId, ZoneId.of(row.getString("timezone")), caller.isStaff())
+            .map(history -> order.put("history", history))));
   }
 
   public Future<JsonObject> get(Caller caller, long orderId) {
-    return find(orderId).compose(row -> {
-      if (row == null) {
-        return Future.failedFuture(Problem.notFound("Order", Ids.toText(orderId)));
-      }
-      if (caller.isViewer()) {
-        // The pickup code is the household's alone: it is what proves the bag is theirs at the counter.
-        return caller.id() == row.getLong("viewer_id")
-            ? Future.succeededFuture(toJson(row).put("pickupCode", row.getString("pickup_code")))
-            : Future.failedFuture(Problem.forbidden("This is another household's order."));
-      }
-      if (caller.isLeader()) {
-        // The leader of the order's pickup point sees the bag it will hand over, never its code.
-        Long point = row.getLong("pickup_point_id");
-        return platform.pool().preparedQuery("select 1 from pickup_points where id = $1 and leader_id = $2")
-            .execute(Tuple.of(point, caller.id()))
-            .compose(rows -> rows.size() == 1 ? Future.succeededFuture(toJson(row))
-                : Future.failedFuture(Problem.forbidden("This order is not collected at a point you host.")));
-      }
-      return stores.requireStaff(caller, row.getLong("store_id")).map(role -> toJson(row));
-    });
+    return find(orderId).compose(row -> visible(caller, orderId, row));
+  }
+
+  /** The order as this caller may see it: 404 when there is none, 403 when it is not theirs to see. */
+  private Future<JsonObject> visible(Caller caller, long orderId, Row row) {
+    if (row == null) {
+      return Future.failedFuture(Problem.notFound("Order", Ids.toText(orderId)));
+    }
+    if (caller.isViewer()) {
+      // The pickup code is the household's alone: it is what proves the bag is theirs at the counter.
+      return caller.id() == row.getLong("viewer_id")
+          ? Future.succeededFuture(toJson(row).put("pickupCode", row.getString("pickup_code")))
+          : Future.failedFuture(Problem.forbidden("This is another household's order."));
+    }
+    if (caller.isLeader()) {
+      // The leader of the order's pickup point sees the bag it will hand over, never its code.
+      Long point = row.getLong("pickup_point_id");
+      return platform.pool().preparedQuery("select 1 from pickup_points where id = $1 and leader_id = $2")
+          .execute(Tuple.of(point, caller.id()))
+          .compose(rows -> rows.size() == 1 ? Future.succeededFuture(toJson(row))
+              : Future.failedFuture(Problem.forbidden("This order is not collected at a point you host.")));
+    }
+    return stores.requireStaff(caller, row.getLong("store_id")).map(role -> toJson(row));
   }
 
   /** The order row, or null. */

@@ -1,0 +1,118 @@
+package io.linli.commerce.order;
+
+import io.linli.core.Platform;
+import io.linli.core.auth.Caller;
+import io.linli.core.error.Problem;
+import io.linli.core.id.Ids;
+import io.linli.core.time.Times;
+import io.linli.core.viewer.ViewerNotices;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A buyer's order notices, read from the record ({@code order_events}, written by a trigger on every status
+ * change, which also rings the buyer's personal channel, V9). The same notice goes to the buyer's sockets,
+ * to a reconnecting client that names the last one it had, and to the order page over HTTP. It carries only
+ * what the buyer may see: the pickup code while the bag waits at its point, never who on the staff acted.
+ */
+public final class OrderNotices implements ViewerNotices {
+  public static final String TYPE = "order.updated";
+  private static final String COLUMNS = "e.id as event_id, e.order_id, e.from_status, e.to_status, e.actor_kind,"
+      + " e.actor_id, e.reason, e.at, o.deal_id, o.stream_id, o.status, o.quantity, o.amount_fen,"
+      + " o.pickup_point_id, o.pickup_code, st.timezone,"
+      + " (select coalesce(sum(l.amount_fen), 0) from ledger_entries l where l.order_id = o.id"
+      + "  and l.kind = 'PAYMENT') as paid_fen,"
+      + " (select coalesce(-sum(l.amount_fen), 0) from ledger_entries l where l.order_id = o.id"
+      + "  and l.kind = 'REFUND') as refunded_fen";
+  private static final String AFTER = "select " + COLUMNS + " from orders o"
+      + " join order_events e on e.order_id = o.id join stores st on st.id = o.store_id"
+      + " where o.viewer_id = $1 and e.id > $2 and e.at > $3 order by e.id limit $4";
+  private static final String HISTORY = "select e.id, e.from_status, e.to_status, e.actor_kind, e.actor_id, e.reason,"
+      + " e.at from order_events e where e.order_id = $1 order by e.id";
+
+  private final Platform platform;
+
+  public OrderNotices(Platform platform) {
+    this.platform = platform;
+  }
+
+  @Override
+  public Future<List<JsonObject>> after(long viewerId, long afterEventId, int limit) {
+    return platform.pool().preparedQuery(AFTER)
+        .execute(Tuple.of(viewerId, afterEventId, platform.clock().instant().minus(WINDOW)
+            .atOffset(java.time.ZoneOffset.UTC), Math.max(1, limit)))
+        .map(rows -> {
+          List<JsonObject> notices = new ArrayList<>();
+          rows.forEach(r -> notices.add(notice(r)));
+          return notices;
+        });
+  }
+
+  /** {@code GET /api/me/order-events}: the caller's own notices after an event id (viewers only). */
+  public Future<JsonObject> mine(Caller caller, long afterEventId, int limit) {
+    if (!caller.isViewer()) {
+      return Future.failedFuture(Problem.forbidden("Order notices are a household's own; staff see store views."));
+    }
+    int shown = Math.min(Math.max(1, limit), MAX_READ);
+    return after(caller.id(), afterEventId, shown + 1).map(notices -> new JsonObject()
+        .put("events", new JsonArray(notices.subList(0, Math.min(shown, notices.size()))))
+        .put("truncated", notices.size() > shown));
+  }
+
+  /**
+   * An order's changes, oldest first, for its page: from, to, why, when, and by whom (the kind of actor; staff
+   * reading it also see which staff member).
+   */
+  public Future<JsonArray> history(long orderId, ZoneId zone, boolean staffReader) {
+    return platform.pool().preparedQuery(HISTORY).execute(Tuple.of(orderId)).map(rows -> {
+      JsonArray history = new JsonArray();
+      for (Row r : rows) {
+        JsonObject by = new JsonObject().put("kind", r.getString("actor_kind"));
+        if (staffReader && "STAFF".equals(r.getString("actor_kind")) && r.getLong("actor_id") != null) {
+          by.put("id", Ids.toText(r.getLong("actor_id")));
+        }
+        history.add(new JsonObject()
+            .put("eventId", r.getLong("id"))
+            .put("from", r.getString("from_status"))
+            .put("status", r.getString("to_status"))
+            .put("reason", r.getString("reason"))
+            .put("by", by)
+            .put("at", Times.iso(r.getOffsetDateTime("at"), zone)));
+      }
+      return history;
+    });
+  }
+
+  private static JsonObject notice(Row r) {
+    ZoneId zone = ZoneId.of(r.getString("timezone"));
+    String to = r.getString("to_status");
+    JsonObject n = new JsonObject()
+        .put("type", TYPE)
+        .put("eventId", r.getLong("event_id"))
+        .put("orderId", Ids.toText(r.getLong("order_id")))
+        .put("dealId", Ids.toText(r.getLong("deal_id")))
+        .put("streamId", Ids.toText(r.getLong("stream_id")))
+        .put("status", to)
+        .put("from", r.getString("from_status"))
+        .put("reason", r.getString("reason"))
+        .put("by", r.getString("actor_kind"))
+        .put("at", Times.iso(r.getOffsetDateTime("at"), zone))
+        .put("quantity", r.getInteger("quantity"))
+        .put("amountFen", r.getLong("amount_fen"))
+        .put("paidFen", r.getLong("paid_fen"))
+        .put("refundedFen", r.getLong("refunded_fen"));
+    if (OrderStatus.AT_PICKUP_POINT.name().equals(to)) {
+      n.put("pickupPointId", r.getLong("pickup_point_id") == null ? null : Ids.toText(r.getLong("pickup_point_id")));
+      // The code proves the bag is theirs; shown while the bag waits (a handed-over code is spent).
+      n.put("pickupCode", OrderStatus.AT_PICKUP_POINT.name().equals(r.getString("status"))
+          ? r.getString("pickup_code") : null);
+    }
+    return n;
+  }
+}

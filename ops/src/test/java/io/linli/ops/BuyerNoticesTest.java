@@ -1,0 +1,233 @@
+package io.linli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linli.core.id.Ids;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A household's own order notices: on its personal socket and its room socket, on whichever node they are, once
+ * each, nobody else's; missed ones again after a reconnect, and the same over HTTP for the order page.
+ */
+class BuyerNoticesTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static Node a;
+  private static Node b;
+  private static ApiClient apiA;
+  private static ApiClient apiB;
+
+  @BeforeAll
+  static void start() {
+    String database = TestNode.freshDatabase();
+    a = TestNode.start(database, Map.of("LINLI_NODE_ID", "node-a"));
+    b = TestNode.start(database, Map.of("LINLI_NODE_ID", "node-b"));
+    apiA = new ApiClient(a.port());
+    apiB = new ApiClient(b.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    for (Node n : new Node[] {a, b}) {
+      if (n != null) {
+        n.close().await();
+      }
+    }
+  }
+
+  @Test
+  void everyChangeReachesTheBuyerOnlyOnEveryOfTheirSocketsOnEveryNodeOnce() {
+    ApiClient.Shop shop = apiA.openShop("13900000081", 1, "BUYERS", 10, 2);
+    ApiClient.expect(apiA.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
+        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    ApiClient.Viewer wang = apiA.viewer("小王");
+    ApiClient.Viewer li = apiA.viewer("小李");
+
+    // 小王 watches the stream through node A and keeps his personal socket on node B; 小李 is on node A.
+    RoomClient wangMe = RoomClient.personal(b.port(), "token=" + wang.token());
+    RoomClient wangRoom = new RoomClient(a.port(), shop.streamId(), wang.token());
+    RoomClient liMe = RoomClient.personal(a.port(), "token=" + li.token());
+    JsonObject ready = wangMe.await(type("me.ready"), WAIT);
+    assertThat(ready.getJsonObject("you").getString("id")).isEqualTo(wang.id());
+    liMe.await(type("me.ready"), WAIT);
+    wangRoom.await(type("room.snapshot"), WAIT);
+
+    String wangOrder = join(shop, wang, 2);
+    String liOrder = join(shop, li, 1);
+    JsonObject payment = ApiClient.expect(apiA.post("/api/orders/" + wangOrder + "/payments", wang.token(), null,
+        Map.of("Idempotency-Key", "pay-1")), 201).json();
+    ApiClient.expect(apiA.postForm(payment.getString("payUrl"), "outcome=pay"), 200);
+    wangMe.await(status("PAID"), WAIT);
+    JsonObject liPayment = ApiClient.expect(apiB.post("/api/orders/" + liOrder + "/payments", li.token(), null,
+        Map.of("Idempotency-Key", "pay-2")), 201).json();
+    ApiClient.expect(apiB.postForm(liPayment.getString("payUrl"), "outcome=pay"), 200);
+    liMe.await(status("PAID"), WAIT);
+
+    ApiClient.expect(apiA.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
+    wangMe.await(status("CONFIRMED"), WAIT);
+    ApiClient.expect(apiA.post("/api/orders/" + wangOrder + "/pack", shop.ownerToken(), null), 200);
+    ApiClient.expect(apiA.post("/api/orders/" + wangOrder + "/arrive", shop.ownerToken(), null), 200);
+    JsonObject arrived = wangMe.await(status("AT_PICKUP_POINT"), WAIT);
+    JsonObject order = ApiClient.expect(apiA.get("/api/orders/" + wangOrder, wang.token()), 200).json();
+    assertThat(arrived.getString("pickupCode")).matches("\\d{6}").isEqualTo(order.getString("pickupCode"));
+    assertThat(arrived.getString("pickupPointId")).isEqualTo(order.getString("pickupPointId"));
+    ApiClient.expect(apiA.post("/api/pickup-points/" + order.getString("pickupPointId") + "/handover",
+        shop.ownerToken(), new JsonObject().put("code", arrived.getString("pickupCode"))), 200);
+    wangMe.await(status("COMPLETED"), WAIT);
+    wangRoom.await(status("COMPLETED"), WAIT);
+    sleep(500); // anything sent twice would have arrived by now
+
+    List<String> path = List.of("PAID", "CONFIRMED", "PACKED", "AT_PICKUP_POINT", "COMPLETED");
+    List<JsonObject> personal = wangMe.frames("order.updated");
+    assertThat(personal).extracting(n -> n.getString("status")).as("node B, once each, in order")
+        .containsExactlyElementsOf(path);
+    assertThat(personal).allMatch(n -> wangOrder.equals(n.getString("orderId"))
+        && shop.dealId().equals(n.getString("dealId")));
+    assertThat(personal).extracting(n -> n.getLong("eventId")).isSorted().doesNotHaveDuplicates();
+    assertThat(personal.get(0).getString("from")).isEqualTo("PENDING_PAYMENT");
+    assertThat(personal.get(2).getString("by")).isEqualTo("STAFF");
+    JsonObject last = personal.get(4);
+    assertThat(last.getLong("paidFen") - last.getLong("refundedFen")).as("the ledger: paid minus refunded")
+        .isEqualTo(ledger(wangOrder)).isEqualTo(last.getLong("amountFen"));
+    assertThat(last.containsKey("pickupCode")).as("a code only while the bag waits").isFalse();
+
+    List<JsonObject> inRoom = wangRoom.frames("order.updated");
+    assertThat(inRoom).extracting(n -> n.getString("status")).containsExactlyElementsOf(path);
+    assertThat(inRoom).as("personal frames carry no room seq").allMatch(n -> !n.containsKey("seq"));
+    assertThat(inRoom.get(3).getString("pickupCode")).isEqualTo(arrived.getString("pickupCode"));
+
+    // 小李 hears his own order paid and confirmed, and nothing of 小王's.
+    liMe.await(status("CONFIRMED"), WAIT);
+    assertThat(liMe.frames("order.updated")).extracting(n -> n.getString("status"))
+        .containsExactly("PAID", "CONFIRMED");
+    assertThat(liMe.frames("order.updated")).allMatch(n -> liOrder.equals(n.getString("orderId")));
+    JsonObject liLast = liMe.frames("order.updated").get(1);
+    assertThat(liLast.getLong("paidFen") - liLast.getLong("refundedFen")).isEqualTo(ledger(liOrder))
+        .isEqualTo(liLast.getLong("amountFen"));
+    assertThat(liMe.frames().toString()).doesNotContain(wangOrder).doesNotContain(arrived.getString("pickupCode"));
+
+    // The order page: the same events over HTTP, and the order's history (who, when, why).
+    JsonObject read = ApiClient.expect(apiB.get("/api/me/order-events", wang.token()), 200).json();
+    assertThat(read.getBoolean("truncated")).isFalse();
+    assertThat(read.getJsonArray("events").stream().map(e -> (JsonObject) e).toList())
+        .extracting(e -> e.getLong("eventId"))
+        .containsExactlyElementsOf(personal.stream().map(n -> n.getLong("eventId")).toList());
+    JsonArray events = read.getJsonArray("events");
+    JsonObject afterConfirmed = ApiClient.expect(apiB.get("/api/me/order-events?after="
+        + personal.get(1).getLong("eventId") + "&limit=2", wang.token()), 200).json();
+    assertThat(afterConfirmed.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("status")))
+        .containsExactly("PACKED", "AT_PICKUP_POINT");
+    assertThat(afterConfirmed.getBoolean("truncated")).isTrue();
+    assertThat(events.getJsonObject(3).getString("pickupCode")).as("the code is spent once handed over").isNull();
+
+    JsonArray history = ApiClient.expect(apiA.get("/api/orders/" + wangOrder, wang.token()), 200).json()
+        .getJsonArray("history");
+    assertThat(history.stream().map(h -> ((JsonObject) h).getString("status")).toList()).isEqualTo(path);
+    JsonObject packed = history.getJsonObject(2);
+    assertThat(packed.getString("from")).isEqualTo("CONFIRMED");
+    assertThat(packed.getJsonObject("by").getString("kind")).isEqualTo("STAFF");
+    assertThat(packed.getJsonObject("by").containsKey("id")).as("buyers see that staff acted, not who").isFalse();
+    assertThat(packed.getString("reason")).isNotBlank();
+    assertThat(packed.getString("at")).isNotBlank();
+    JsonObject staffView = ApiClient.expect(apiA.get("/api/orders/" + wangOrder, shop.ownerToken()), 200).json();
+    assertThat(staffView.getJsonArray("history").getJsonObject(2).getJsonObject("by").getString("id")).isNotBlank();
+    assertThat(apiA.get("/api/orders/" + wangOrder, li.token()).status()).isEqualTo(403);
+
+    wangMe.close();
+    wangRoom.close();
+    liMe.close();
+  }
+
+  @Test
+  void aReconnectingPhoneGetsExactlyWhatItMissedThenLiveOnes() {
+    ApiClient.Shop shop = apiA.openShop("13900000082", 1, "BUYERS", 10, 2);
+    ApiClient.Viewer zhao = apiA.viewer("小赵");
+    RoomClient phone = RoomClient.personal(a.port(), "token=" + zhao.token());
+    phone.await(type("me.ready"), WAIT);
+    String order = join(shop, zhao, 1); // the group forms with this one
+    ApiClient.expect(apiA.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
+    long confirmed = phone.await(status("CONFIRMED"), WAIT).getLong("eventId");
+    phone.close();
+    sleep(200);
+
+    // While the phone is away (a tunnel, a lift): packed and arrived, through the other node.
+    ApiClient.expect(apiB.post("/api/orders/" + order + "/pack", shop.ownerToken(), null), 200);
+    ApiClient.expect(apiB.post("/api/orders/" + order + "/arrive", shop.ownerToken(), null), 200);
+
+    RoomClient back = RoomClient.personal(b.port(), "token=" + zhao.token() + "&after=" + confirmed);
+    JsonObject replayed = back.await(type("notices.replayed"), WAIT);
+    assertThat(replayed.getInteger("count")).isEqualTo(2);
+    assertThat(replayed.getBoolean("truncated")).isFalse();
+    assertThat(back.frames("order.updated")).extracting(n -> n.getString("status"))
+        .containsExactly("PACKED", "AT_PICKUP_POINT");
+    String code = back.frames("order.updated").get(1).getString("pickupCode");
+    assertThat(code).matches("\\d{6}");
+
+    JsonObject view = apiA.get("/api/orders/" + order, zhao.token()).json();
+    ApiClient.expect(apiA.post("/api/pickup-points/" + view.getString("pickupPointId") + "/handover",
+        shop.ownerToken(), new JsonObject().put("code", code)), 200);
+    back.await(status("COMPLETED"), WAIT);
+    sleep(300);
+    assertThat(back.frames("order.updated")).extracting(n -> n.getString("status"))
+        .containsExactly("PACKED", "AT_PICKUP_POINT", "COMPLETED");
+    assertThat(ledger(order)).as("pay on pickup: no money moved online").isZero();
+
+    // resume on an open socket replays from any point, again without repeats of what it holds.
+    back.send(new JsonObject().put("type", "resume").put("after", confirmed));
+    sleep(300);
+    assertThat(back.frames("notices.replayed")).hasSize(2);
+    assertThat(back.frames("order.updated")).hasSize(3);
+    back.close();
+  }
+
+  @Test
+  void strangersAndStaffAreRefused() {
+    ApiClient.Shop shop = apiA.openShop("13900000083", 1, "BUYERS", 10, 2);
+    assertThat(RoomClient.personal(a.port(), null).closeCode(WAIT)).isEqualTo(4401);
+    assertThat(RoomClient.personal(a.port(), "token=not-a-token").closeCode(WAIT)).isEqualTo(4401);
+    assertThat(RoomClient.personal(b.port(), "token=" + shop.ownerToken()).closeCode(WAIT)).isEqualTo(4403);
+    ApiClient.Viewer v = apiA.viewer("小孙");
+    assertThat(RoomClient.personal(a.port(), "token=" + v.token() + "&after=-3").closeCode(WAIT)).isEqualTo(4400);
+
+    assertThat(apiA.get("/api/me/order-events", null).status()).isEqualTo(401);
+    assertThat(apiA.get("/api/me/order-events", shop.ownerToken()).status()).isEqualTo(403);
+    ApiClient.Response bad = apiA.get("/api/me/order-events?after=-1", v.token());
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.contentType()).startsWith("application/problem+json");
+    JsonObject none = ApiClient.expect(apiA.get("/api/me/order-events", v.token()), 200).json();
+    assertThat(none.getJsonArray("events")).isEmpty();
+  }
+
+  private static String join(ApiClient.Shop shop, ApiClient.Viewer v, int quantity) {
+    return ApiClient.expect(apiA.post("/api/deals/" + shop.dealId() + "/join", v.token(),
+        new JsonObject().put("quantity", quantity)), 201).json().getJsonObject("order").getString("id");
+  }
+
+  private static long ledger(String orderId) {
+    return a.platform().pool().query("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = "
+        + Ids.parse(orderId)).execute().await().iterator().next().getLong(0);
+  }
+
+  private static Predicate<JsonObject> type(String type) {
+    return f -> type.equals(f.getString("type"));
+  }
+
+  private static Predicate<JsonObject> status(String status) {
+    return f -> "order.updated".equals(f.getString("type")) && status.equals(f.getString("status"));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
