@@ -6,11 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,14 +24,27 @@ import java.util.TreeMap;
  * (or fails for any reason) is retried order by order, so one bad order cannot fail its neighbours.
  */
 public final class OrderWriter {
-  static final String INSERT = "insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
-      + " unit_price_fen, amount_fen, status, ref, idempotency_key, hold_expires_at, pickup_point_id,"
-      + " delivery_fee_fen) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
   public static final String TAKE_STOCK = "update deals set sold_units = sold_units + $2 where id = $1"
       + " and sold_units + $2 <= stock";
   public static final String TAKE_LIMIT = "insert into deal_buyers(deal_id, viewer_id, units) select $1::bigint, $2::bigint,"
       + " $3::int where $3::int <= $4::int on conflict (deal_id, viewer_id) do update set units = deal_buyers.units + excluded.units"
       + " where deal_buyers.units + excluded.units <= $4::int";
+  /** A batch's orders, one array per column ({@link #columns}): PostgreSQL parses and plans one statement. */
+  static final String INSERT_ALL = "insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
+      + " unit_price_fen, amount_fen, status, ref, idempotency_key, hold_expires_at, pickup_point_id,"
+      + " delivery_fee_fen) select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
+      + " $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[],"
+      + " $12::timestamptz[], $13::bigint[], $14::bigint[])";
+  /**
+   * {@link #TAKE_LIMIT} for every household of a batch at once ({@link Households}): a household is written only
+   * while its units stay within the limit, so fewer rows than households means someone went over.
+   */
+  static final String TAKE_LIMITS = "insert into deal_buyers(deal_id, viewer_id, units)"
+      + " select d, v, u from unnest($1::bigint[], $2::bigint[], $3::int[]) as h(d, v, u)"
+      + " where u <= (select per_buyer_limit from deals where deals.id = d)"
+      + " on conflict (deal_id, viewer_id) do update set units = deal_buyers.units + excluded.units"
+      + " where deal_buyers.units + excluded.units"
+      + " <= (select per_buyer_limit from deals where deals.id = excluded.deal_id)";
   private static final int MAX_BATCH = 256;
 
   private record Pending(NewOrder order, Promise<Void> promise, Context context) {
@@ -125,32 +137,82 @@ public final class OrderWriter {
           .compose(rs -> rs.rowCount() == 1 ? Future.succeededFuture()
               : Future.failedFuture(Problem.conflict("sold-out", "Sold out", "This deal is sold out."))));
     }
-    List<Tuple> limits = orders.stream()
-        .sorted(Comparator.comparingLong(NewOrder::dealId).thenComparingLong(NewOrder::viewerId))
-        .map(o -> Tuple.of(o.dealId(), o.viewerId(), o.quantity(), o.perBuyerLimit()))
-        .toList();
-    List<Tuple> rows = orders.stream().map(OrderWriter::row).toList();
+    Households households = Households.of(orders);
     return stock
-        .compose(x -> tx.preparedQuery(TAKE_LIMIT).executeBatch(limits))
-        .compose(rs -> allWritten(rs) ? Future.succeededFuture()
+        .compose(x -> tx.preparedQuery(TAKE_LIMITS).execute(households.tuple()))
+        .compose(rs -> rs.rowCount() == households.size() ? Future.succeededFuture()
             : Future.failedFuture(Problem.conflict("limit-reached", "Per-household limit reached",
                 "This household already holds as many as the deal allows.")))
-        .compose(x -> tx.preparedQuery(INSERT).executeBatch(rows))
+        .compose(x -> tx.preparedQuery(INSERT_ALL).execute(columns(orders)))
         .compose(x -> OrderDeliveries.write(tx, orders));
   }
 
-  private static boolean allWritten(RowSet<?> results) {
-    for (RowSet<?> r = results; r != null; r = r.next()) {
-      if (r.rowCount() != 1) {
-        return false;
+  /**
+   * Each household's units in the batch, per deal, in (deal, household) order so that concurrent batches lock
+   * {@code deal_buyers} rows the same way round. Two orders of one household in one batch must fit the limit
+   * together, and one statement may not update a row twice, hence the sums.
+   */
+  private record Households(Long[] deals, Long[] viewers, Integer[] units) {
+    static Households of(List<NewOrder> orders) {
+      TreeMap<Long, TreeMap<Long, Integer>> byDeal = new TreeMap<>();
+      for (NewOrder o : orders) {
+        byDeal.computeIfAbsent(o.dealId(), d -> new TreeMap<>()).merge(o.viewerId(), o.quantity(), Integer::sum);
       }
+      List<Long> deals = new ArrayList<>();
+      List<Long> viewers = new ArrayList<>();
+      List<Integer> units = new ArrayList<>();
+      byDeal.forEach((deal, households) -> households.forEach((viewer, held) -> {
+        deals.add(deal);
+        viewers.add(viewer);
+        units.add(held);
+      }));
+      return new Households(deals.toArray(Long[]::new), viewers.toArray(Long[]::new), units.toArray(Integer[]::new));
     }
-    return true;
+
+    int size() {
+      return deals.length;
+    }
+
+    Tuple tuple() {
+      return Tuple.of(deals, viewers, units);
+    }
   }
 
-  private static Tuple row(NewOrder o) {
-    return Tuple.from(new Object[] {o.id(), o.dealId(), o.storeId(), o.streamId(), o.viewerId(), o.quantity(),
-        o.unitPriceFen(), o.amountFen(), o.status().name(), o.ref(), o.idempotencyKey(), o.holdExpiresAt(), o.pickupPointId(),
-        o.deliveryFeeFen()});
+  /** The batch as one array per column: one statement, however many orders. */
+  private static Tuple columns(List<NewOrder> orders) {
+    int n = orders.size();
+    Long[] ids = new Long[n];
+    Long[] deals = new Long[n];
+    Long[] stores = new Long[n];
+    Long[] streams = new Long[n];
+    Long[] viewers = new Long[n];
+    Integer[] quantities = new Integer[n];
+    Long[] unitPrices = new Long[n];
+    Long[] amounts = new Long[n];
+    String[] statuses = new String[n];
+    String[] refs = new String[n];
+    String[] keys = new String[n];
+    OffsetDateTime[] holds = new OffsetDateTime[n];
+    Long[] points = new Long[n];
+    Long[] fees = new Long[n];
+    for (int i = 0; i < n; i++) {
+      NewOrder o = orders.get(i);
+      ids[i] = o.id();
+      deals[i] = o.dealId();
+      stores[i] = o.storeId();
+      streams[i] = o.streamId();
+      viewers[i] = o.viewerId();
+      quantities[i] = o.quantity();
+      unitPrices[i] = o.unitPriceFen();
+      amounts[i] = o.amountFen();
+      statuses[i] = o.status().name();
+      refs[i] = o.ref();
+      keys[i] = o.idempotencyKey();
+      holds[i] = o.holdExpiresAt();
+      points[i] = o.pickupPointId();
+      fees[i] = o.deliveryFeeFen();
+    }
+    return Tuple.from(new Object[] {ids, deals, stores, streams, viewers, quantities, unitPrices, amounts, statuses,
+        refs, keys, holds, points, fees});
   }
 }
