@@ -91,14 +91,26 @@ final class CachedValidators implements OpenAPIContract {
     return contract.securityScheme(name);
   }
 
+  private record Identity(JsonSchema schema) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Identity i && i.schema == schema;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(schema);
+    }
+  }
+
   /** The contract's repository, remembering the validator it built for each schema. */
   private static final class Repository implements SchemaRepository {
     private final SchemaRepository delegate;
     /**
-     * Schemas compare by identity and the contract keeps one per parameter and body, so this holds at most one
-     * validator per schema of the document.
+     * Keyed by identity: the contract keeps one schema object per parameter and body, so this holds at most one
+     * validator per schema of the document. (A schema's own hashCode hashes its whole JSON tree, every time.)
      */
-    private final Map<JsonSchema, Validator> validators = new ConcurrentHashMap<>();
+    private final Map<Identity, Validator> validators = new ConcurrentHashMap<>();
 
     Repository(SchemaRepository delegate) {
       this.delegate = delegate;
@@ -106,7 +118,7 @@ final class CachedValidators implements OpenAPIContract {
 
     @Override
     public Validator validator(JsonSchema schema) {
-      return validators.computeIfAbsent(schema, delegate::validator);
+      return validators.computeIfAbsent(new Identity(schema), key -> delegate.validator(key.schema()));
     }
 
     @Override

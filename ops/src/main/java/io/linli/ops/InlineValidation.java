@@ -13,6 +13,11 @@ import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
@@ -31,10 +36,10 @@ import java.util.Map;
  */
 final class InlineValidation implements Handler<RoutingContext> {
   private final Operation operation;
-  private final RequestValidatorImpl validator;
+  private final StringParameters validator;
   private final RequestExtractor extractor;
 
-  private InlineValidation(Operation operation, RequestValidatorImpl validator, RequestExtractor extractor) {
+  private InlineValidation(Operation operation, StringParameters validator, RequestExtractor extractor) {
     this.operation = operation;
     this.validator = validator;
     this.extractor = extractor;
@@ -46,7 +51,7 @@ final class InlineValidation implements Handler<RoutingContext> {
    * which answers them 501 (and OpenApiContractTest fails on that).
    */
   static void install(Vertx vertx, OpenAPIContract contract, RouterBuilder builder, RequestExtractor extractor) {
-    RequestValidatorImpl validator = new RequestValidatorImpl(vertx, contract);
+    StringParameters validator = new StringParameters(vertx, contract);
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty() || !route.doValidation()) {
         continue;
@@ -74,6 +79,36 @@ final class InlineValidation implements Handler<RoutingContext> {
       }
       ctx.next();
     });
+  }
+
+  /**
+   * vertx-openapi first tries to read a parameter's text as JSON, even when its schema says string: a UUID
+   * Idempotency-Key or an id then costs a Jackson parse failure (an exception with its stack trace) on every
+   * request, and a key such as {@code 1.5} would become a number and fail validation. A parameter whose schema
+   * is a string is its text; it is validated as it came.
+   */
+  static final class StringParameters extends RequestValidatorImpl {
+    private final OpenAPIContract contract;
+
+    StringParameters(Vertx vertx, OpenAPIContract contract) {
+      super(vertx, contract);
+      this.contract = contract;
+    }
+
+    @Override
+    public RequestParameter validateParameter(Parameter parameter, RequestParameter value) {
+      if (value == null || value.isNull() || !SchemaType.STRING.equals(parameter.getSchemaType())
+          || !(value.get() instanceof String text)) {
+        return super.validateParameter(parameter, value);
+      }
+      OutputUnit result = contract.getSchemaRepository().validator(parameter.getSchema()).validate(text);
+      try {
+        result.checkValidity();
+      } catch (JsonSchemaValidationException e) {
+        throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
+      }
+      return new RequestParameterImpl(text);
+    }
   }
 
   private ValidatedRequestImpl validate(ValidatableRequest request) {

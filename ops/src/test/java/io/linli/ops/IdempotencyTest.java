@@ -19,6 +19,24 @@ class IdempotencyTest extends OneNodeTest {
   }
 
   @Test
+  void keysAreTextWhateverTheyLookLike() {
+    String path = "/api/deals/" + shop.dealId() + "/join";
+    JsonObject body = new JsonObject().put("quantity", 1);
+    ApiClient.Response tooLong = api.post(path, api.viewer("长").token(), body, Map.of("Idempotency-Key", "k".repeat(65)));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("Idempotency-Key");
+    // Keys clients send: a UUID, and texts that read as a JSON number or a JSON string.
+    for (String key : new String[] {"0b6f1c9e-4a7d-4c1a-9b1e-5f2d3c4b5a69", "1.5", "\"quoted\""}) {
+      ApiClient.Viewer v = api.viewer("key " + key.length());
+      ApiClient.Response first = api.post(path, v.token(), body, Map.of("Idempotency-Key", key));
+      assertThat(first.status()).as(key + ": " + first.text()).isEqualTo(201);
+      ApiClient.Response again = ApiClient.expect(api.post(path, v.token(), body, Map.of("Idempotency-Key", key)), 201);
+      assertThat(again.json().getJsonObject("order").getString("id"))
+          .isEqualTo(first.json().getJsonObject("order").getString("id"));
+    }
+  }
+
+  @Test
   void sameKeyTwiceGivesTheSameOrderAndMovesNothing() {
     ApiClient.Viewer v = api.viewer("小王");
     String path = "/api/deals/" + shop.dealId() + "/join";

@@ -101,23 +101,24 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   private static List<FieldError> fieldErrors(SchemaValidationException e) {
     List<FieldError> out = new ArrayList<>();
-    OutputUnit root = e.getOutputUnit();
-    collect(root, out);
+    // A parameter's value is the whole instance the schema saw: its errors have no location of their own.
+    Matcher m = PARAMETER.matcher(String.valueOf(e.getMessage()));
+    String whole = m.find() ? m.group(1) : "body";
+    collect(e.getOutputUnit(), whole, out);
     if (out.isEmpty()) {
-      Matcher m = PARAMETER.matcher(String.valueOf(e.getMessage()));
-      out.add(new FieldError(m.find() ? m.group(1) : "body", clean(e.getMessage())));
+      out.add(new FieldError(whole, clean(e.getMessage())));
     }
     return out;
   }
 
   /** The leaves of the schema validator's output carry the most specific location and message. */
-  private static void collect(OutputUnit unit, List<FieldError> out) {
+  private static void collect(OutputUnit unit, String whole, List<FieldError> out) {
     if (unit == null) {
       return;
     }
     List<OutputUnit> children = unit.getErrors();
     if (children != null && !children.isEmpty()) {
-      children.forEach(c -> collect(c, out));
+      children.forEach(c -> collect(c, whole, out));
       return;
     }
     if (unit.getError() == null) {
@@ -130,7 +131,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       out.add(new FieldError(field, "is required"));
       return;
     }
-    FieldError error = new FieldError(field.isEmpty() ? "body" : field, clean(unit.getError()));
+    FieldError error = new FieldError(field.isEmpty() ? whole : field, clean(unit.getError()));
     if (!out.contains(error)) {
       out.add(error);
     }
