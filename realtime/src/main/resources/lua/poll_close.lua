@@ -2,7 +2,7 @@
 -- same final state: no vote can land after the first close).
 -- KEYS: 1 poll, 2 votes, 3 tally, 4 tally version (as in poll_open.lua)
 -- ARGV: 1 number of options, 2 key TTL seconds
--- Returns {version, votes per option..., viewer, option, viewer, option, ...}.
+-- Returns {version, votes per option..., voter, option, voter, option, ...} (voters as poll_vote.lua keys them).
 redis.call('HSET', KEYS[1], 'status', 'closed')
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 local n = tonumber(ARGV[1])

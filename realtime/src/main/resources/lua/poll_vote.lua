@@ -1,6 +1,6 @@
--- One viewer's vote: a first vote, or a change of mind, while the poll is open.
+-- One voter's vote (a viewer or a leader): a first vote, or a change of mind, while the poll is open.
 -- KEYS: 1 poll, 2 votes, 3 tally, 4 tally version (as in poll_open.lua)
--- ARGV: 1 viewer id, 2 option index (0-based), 3 key TTL seconds
+-- ARGV: 1 the voter (a viewer's id, or leader:<id>), 2 option index (0-based), 3 key TTL seconds
 -- Returns {'ok', version, votes per option...}, {'closed'} (not open, or unknown here) or {'bad'} (no such
 -- option). Voting the same option again changes nothing.
 if redis.call('HGET', KEYS[1], 'status') ~= 'open' then

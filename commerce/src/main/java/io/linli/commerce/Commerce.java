@@ -27,6 +27,7 @@ import io.linli.commerce.fulfillment.DeliveryRunSheet;
 import io.linli.commerce.fulfillment.FulfillmentService;
 import io.linli.commerce.fulfillment.PickList;
 import io.linli.commerce.fulfillment.PickupPointService;
+import io.linli.commerce.leader.LeaderRecords;
 import io.linli.commerce.leader.LeaderService;
 import io.linli.commerce.order.OrderNotices;
 import io.linli.commerce.order.OrderService;
@@ -42,6 +43,7 @@ import io.linli.commerce.webhook.WebhookService;
 import io.linli.core.Platform;
 import io.linli.core.http.Api;
 import io.linli.core.room.RoomEvents;
+import io.linli.core.store.StoreLeaders;
 import io.linli.core.store.StoreService;
 import io.linli.core.time.Periodic;
 import io.linli.core.stream.StreamService;
@@ -73,6 +75,7 @@ public final class Commerce {
   private final DeliveryZones deliveryZones;
   private final WebhookDispatcher webhooks;
   private final LeaderService leaders;
+  private final StoreLeaders storeLeaders;
   private final AfterSalesSettingsService afterSalesSettings;
   private final ClaimService claims;
   private final OrderNotices notices;
@@ -104,6 +107,7 @@ public final class Commerce {
     this.sandbox = new SandboxGateway(platform.vertx(), platform.redis(), provider);
     this.webhooks = new WebhookDispatcher(platform);
     this.leaders = new LeaderService(platform, stores);
+    this.storeLeaders = new LeaderRecords(platform.pool());
     this.afterSalesSettings = new AfterSalesSettingsService(platform, stores);
     this.claims = new ClaimService(platform, stores, orders, afterSalesSettings, refunds);
     this.notices = new OrderNotices(platform);
@@ -182,6 +186,11 @@ public final class Commerce {
 
   public LeaderService leaders() {
     return leaders;
+  }
+
+  /** Who a leader is (their store and name), for realtime to show them in the room (live-core's StoreLeaders). */
+  public StoreLeaders storeLeaders() {
+    return storeLeaders;
   }
 
   public ClaimService claims() {

@@ -95,6 +95,7 @@ public final class Node {
     Commerce commerce = new Commerce(platform, stores, streams, realtime.events());
     realtime.addSnapshotSource(commerce.deals());
     realtime.setViewerNotices(commerce.notices());
+    realtime.setLeaders(commerce.storeLeaders());
     return new Services(stores, streams, new ViewerService(platform), commerce, realtime);
   }
 

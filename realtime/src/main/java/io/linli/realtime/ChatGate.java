@@ -5,8 +5,8 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Whether a person may chat right now: not muted, not inside slow mode's wait (viewers only; the host and
- * staff run the room), and within their token bucket ({@code chatBurst} messages, refilled over
+ * Whether a person may chat right now: not muted, not inside slow mode's wait (viewers and leaders; the host
+ * and staff run the room), and within their token bucket ({@code chatBurst} messages, refilled over
  * {@code chatRefill}). One script decides all three in Redis, so a person who reconnects to another node
  * gets no fresh allowance.
  */
@@ -28,7 +28,7 @@ final class ChatGate {
 
   Future<Verdict> admit(long streamId, RoomMember member) {
     RoomKeys keys = new RoomKeys(streamId);
-    String person = member.id();
+    String person = member.person();
     long refillMs = settings.chatRefill().toMillis();
     return redis.<List<Object>>eval(RoomScripts.CHAT_ADMIT,
             new String[] {keys.mute(person), keys.slowMode(), keys.slowMark(person), keys.chatBucket(person)},

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ws/me?token=...[&after=N]}: a viewer's personal socket. Like the room socket it refuses after
- * the upgrade, with close codes a browser can read: 4401 no or bad token, 4403 a staff token (staff have no
- * personal notices; they follow orders through the store views), 4400 an {@code after} that is not a whole
- * number >= 0.
+ * the upgrade, with close codes a browser can read: 4401 no or bad token, 4403 a staff or leader token (they
+ * have no personal notices; staff follow orders through the store views, leaders through their bags), 4400 an
+ * {@code after} that is not a whole number >= 0.
  */
 final class PersonalChannel {
   private static final Logger LOG = LoggerFactory.getLogger(PersonalChannel.class);
@@ -87,7 +87,8 @@ final class PersonalChannel {
     Long from = after;
     tokens.verify(token)
         .compose(caller -> caller.isViewer() ? Future.succeededFuture(caller)
-            : Future.<Caller>failedFuture(Problem.forbidden("The personal channel is a viewer's; staff have none.")))
+            : Future.<Caller>failedFuture(Problem.forbidden(
+                "The personal channel is a viewer's; staff and leaders have none.")))
         // Listening before the first frame: nothing committed after me.ready can be missed.
         .compose(caller -> notices.listening().map(caller))
         .onSuccess(caller -> enter(ws, connection, context, caller, from))

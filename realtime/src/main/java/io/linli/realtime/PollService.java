@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls (投票). The host or staff create one (HTTP), open it and close it, or its timer closes it; viewers vote
- * from their socket ({@code poll.vote}), once each, and may change their vote until it closes. Tallies live in
- * Redis and reach the room as the coalesced {@code poll.tally} state; opening and closing are events
+ * Polls (投票). The host or staff create one (HTTP), open it and close it, or its timer closes it; viewers and
+ * leaders vote from their socket ({@code poll.vote}), once each, and may change their vote until it closes.
+ * Tallies live in Redis and reach the room as the coalesced {@code poll.tally} state; opening and closing are events
  * ({@code poll.opened}, {@code poll.closed}). The final result is written to PostgreSQL once, by a conditional
  * update, whichever node closes it. The room's snapshot lists open polls and those closed recently.
  */
@@ -103,17 +103,20 @@ final class PollService implements SnapshotSource {
    */
   private Future<Poll> closeNow(Poll poll) {
     return tallies.close(poll)
-        .compose(last -> store.close(poll.id(), last.tally().counts(), last.voters(), last.choices())
+        .compose(last -> store.close(poll.id(), last.tally().counts(), last.viewers(), last.leaders())
             .compose(won -> store.get(poll.id()).compose(closed -> !won ? Future.succeededFuture(closed)
                 : events.publish(poll.streamId(), CLOSED, new JsonObject()
                         .put("poll", closed.toJson(null, last.tally().version())))
                     .map(closed))));
   }
 
-  /** {@code poll.vote {pollId, option}} from a viewer's socket; the voter hears {@code poll.voted}. */
+  /**
+   * {@code poll.vote {pollId, option}} from a viewer's or leader's socket; the voter hears {@code poll.voted}. One
+   * vote per person: a viewer's is keyed by their id, a leader's by {@code leader:<id>} ({@link PollTallies#voter}).
+   */
   void vote(RoomSession session, JsonObject frame) {
-    if (!session.member().caller().isViewer()) {
-      session.error("forbidden", "Only viewers vote.");
+    if (!session.member().audience()) {
+      session.error("forbidden", "The host and staff do not vote.");
       return;
     }
     long pollId = frame.getValue("pollId") instanceof String s ? Ids.parse(s) : -1;
@@ -122,7 +125,7 @@ final class PollService implements SnapshotSource {
       session.error("bad-vote", "poll.vote needs pollId and option (the option's index, from 0).");
       return;
     }
-    vote(session.streamId(), pollId, Long.toString(session.member().caller().id()), option, true)
+    vote(session.streamId(), pollId, PollTallies.voter(session.member().caller()), option, true)
         .onSuccess(refusal -> {
           if (refusal == null) {
             session.tell(new JsonObject().put("type", "poll.voted").put("pollId", Ids.toText(pollId))

@@ -43,7 +43,8 @@ final class PollStore {
    * OPEN to CLOSED with its final results and votes, in one transaction; false (and nothing written) when
    * another node closed it first.
    */
-  Future<Boolean> close(long pollId, List<Integer> results, List<Long> voters, List<Short> choices) {
+  Future<Boolean> close(long pollId, List<Integer> results, PollTallies.Ballots viewers,
+      PollTallies.Ballots leaders) {
     return pool.withTransaction(tx -> tx
         .preparedQuery("update polls set status = 'CLOSED', closed_at = now(), results = $2"
             + " where id = $1 and status = 'OPEN'")
@@ -52,8 +53,16 @@ final class PollStore {
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
             : tx.preparedQuery("insert into poll_votes(poll_id, viewer_id, option)"
                     + " select $1, v, o from unnest($2::bigint[], $3::smallint[]) as t(v, o)")
-                .execute(Tuple.of(pollId, voters.toArray(Long[]::new), choices.toArray(Short[]::new)))
+                .execute(ballots(pollId, viewers))
+                .compose(x -> leaders.ids().isEmpty() ? Future.succeededFuture()
+                    : tx.preparedQuery("insert into poll_leader_votes(poll_id, leader_id, option)"
+                            + " select $1, l, o from unnest($2::bigint[], $3::smallint[]) as t(l, o)")
+                        .execute(ballots(pollId, leaders)))
                 .map(true)));
+  }
+
+  private static Tuple ballots(long pollId, PollTallies.Ballots ballots) {
+    return Tuple.of(pollId, ballots.ids().toArray(Long[]::new), ballots.options().toArray(Short[]::new));
   }
 
   /** Open polls whose timer ran out, oldest deadline first. */

@@ -1,5 +1,6 @@
 package io.linli.realtime;
 
+import io.linli.core.auth.Caller;
 import io.linli.core.redis.Redis;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -7,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Live votes of open polls, in Redis under the stream's hash tag: who voted what (so a viewer votes once and
- * may change their mind), votes per option, and a version that grows with every change (the version of the
+ * Live votes of open polls, in Redis under the stream's hash tag: who voted what (so a viewer or leader votes
+ * once and may change their mind), votes per option, and a version that grows with every change (the version of the
  * {@code poll.tally} state). PostgreSQL gets the final state when the poll closes.
  */
 final class PollTallies {
@@ -18,8 +19,14 @@ final class PollTallies {
   /** A tally: votes per option and its version. */
   record Tally(long version, List<Integer> counts) {}
 
-  /** The final state: the tally, and who voted what. */
-  record Final(Tally tally, List<Long> voters, List<Short> choices) {}
+  /** Who voted what: ids and their options, in the same order. */
+  record Ballots(List<Long> ids, List<Short> options) {}
+
+  /** The final state: the tally, and who voted what (viewers and leaders apart, as they are recorded apart). */
+  record Final(Tally tally, Ballots viewers, Ballots leaders) {}
+
+  /** A leader's vote is kept under this prefix, so it can never be taken for a viewer's with the same id. */
+  private static final String LEADER_VOTER = "leader:";
 
   private final Redis redis;
   private final String ttlSeconds;
@@ -35,9 +42,14 @@ final class PollTallies {
         .map(opened -> opened == 1L);
   }
 
+  /** Whom a vote is keyed on: a viewer's id (as it always was), or {@code leader:<id>} for a leader. */
+  static String voter(Caller caller) {
+    return (caller.isLeader() ? LEADER_VOTER : "") + caller.id();
+  }
+
   /** Needs no poll record: the script knows whether the poll is open and how many options it has. */
-  Future<Vote> vote(long streamId, long pollId, String viewerId, int option) {
-    return redis.<List<Object>>eval(RoomScripts.POLL_VOTE, new RoomKeys(streamId).poll(pollId), viewerId,
+  Future<Vote> vote(long streamId, long pollId, String voter, int option) {
+    return redis.<List<Object>>eval(RoomScripts.POLL_VOTE, new RoomKeys(streamId).poll(pollId), voter,
             Integer.toString(option), ttlSeconds)
         .map(result -> {
           String outcome = String.valueOf(result.get(0));
@@ -60,14 +72,17 @@ final class PollTallies {
     int n = poll.options().size();
     return redis.<List<Object>>eval(RoomScripts.POLL_CLOSE, keys(poll), Integer.toString(n), ttlSeconds)
         .map(result -> {
-          List<Long> voters = new ArrayList<>();
-          List<Short> choices = new ArrayList<>();
+          Ballots viewers = new Ballots(new ArrayList<>(), new ArrayList<>());
+          Ballots leaders = new Ballots(new ArrayList<>(), new ArrayList<>());
           for (int i = 1 + n; i + 1 < result.size(); i += 2) {
-            voters.add(Long.parseLong(String.valueOf(result.get(i))));
-            choices.add(Short.parseShort(String.valueOf(result.get(i + 1))));
+            String voter = String.valueOf(result.get(i));
+            boolean leader = voter.startsWith(LEADER_VOTER);
+            Ballots ballots = leader ? leaders : viewers;
+            ballots.ids().add(Long.parseLong(leader ? voter.substring(LEADER_VOTER.length()) : voter));
+            ballots.options().add(Short.parseShort(String.valueOf(result.get(i + 1))));
           }
           Tally tally = new Tally(((Number) result.get(0)).longValue(), integers(result, 1, 1 + n));
-          return new Final(tally, voters, choices);
+          return new Final(tally, viewers, leaders);
         });
   }
 

@@ -4,6 +4,7 @@ import io.linli.core.Platform;
 import io.linli.core.db.DatabaseUrl;
 import io.linli.core.room.RoomEvents;
 import io.linli.core.room.SnapshotSource;
+import io.linli.core.store.StoreLeaders;
 import io.linli.core.store.StoreService;
 import io.linli.core.stream.StreamService;
 import io.linli.core.viewer.ViewerNotices;
@@ -29,6 +30,7 @@ public final class Realtime {
   private final PersonalNotices personal;
   private final PersonalChannel personalChannel;
   private volatile StreamService streams;
+  private volatile StoreLeaders leaders = StoreLeaders.NONE;
 
   /** Settings from the environment (RoomSettings lists them); a bad value fails here, naming the variable. */
   public Realtime(Platform platform, StreamService streams, StoreService stores) {
@@ -44,13 +46,13 @@ public final class Realtime {
     this.personal = new PersonalNotices(platform.vertx(), DatabaseUrl.parse(platform.config().databaseUrl()
         .orElseThrow(() -> new IllegalStateException("no database URL"))).connectOptions());
     this.rooms = new Rooms(platform, events, snapshots, new ModerationRecords(platform.pool()), polls, personal,
-        tuning, settings);
+        this::leaders, tuning, settings);
     this.personalChannel = new PersonalChannel(platform.vertx(), platform.tokens(), personal, rooms.outboxes(),
         tuning, rooms.metrics(), platform.config().wsMaxFrameBytes());
     // One LISTEN per node, from the start: a viewer's room socket carries their notices without waiting for it.
     personal.listening();
     this.gateway = new RoomGateway(platform.vertx(), platform.tokens(), this::streams,
-        Objects.requireNonNull(stores, "stores"), rooms);
+        Objects.requireNonNull(stores, "stores"), this::leaders, rooms);
     this.pollDeadlines = new PollDeadlines(platform.vertx(), polls, tuning.pollSweep());
     this.routes = new RealtimeRoutes(platform.auth(), polls);
     setStreams(streams);
@@ -80,6 +82,14 @@ public final class Realtime {
    */
   public void setViewerNotices(ViewerNotices notices) {
     personal.source(notices);
+  }
+
+  /**
+   * Who the stores' leaders are (commerce's record), so a leader's token joins the room as {@code leader}. Until
+   * it is set, there are no leaders: their tokens are refused like another store's staff (4403).
+   */
+  public void setLeaders(StoreLeaders leaders) {
+    this.leaders = Objects.requireNonNull(leaders, "leaders");
   }
 
   /**
@@ -113,6 +123,10 @@ public final class Realtime {
     pollDeadlines.stop();
     personalChannel.close();
     return rooms.close().transform(x -> personal.close());
+  }
+
+  private StoreLeaders leaders() {
+    return leaders;
   }
 
   private StreamService streams() {

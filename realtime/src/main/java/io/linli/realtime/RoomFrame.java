@@ -11,7 +11,7 @@ import java.util.Set;
  * @param type the frame's {@code type}
  * @param sampled a chat-like frame a crowded room may leave out (never a host's or staff member's message)
  * @param subject what the frame is about, when delivery needs it: the message id of a {@code chat.message}
- *     or {@code chat.deleted}, the viewer id of a {@code chat.banned}
+ *     or {@code chat.deleted}, the person ({@link RoomMember#person}) a {@code chat.banned} names
  */
 record RoomFrame(long seq, Kind kind, String type, String stateKey, long version, String epoch, boolean sampled,
     String subject, SharedText wire) {
@@ -45,9 +45,9 @@ record RoomFrame(long seq, Kind kind, String type, String stateKey, long version
     return wire.text();
   }
 
-  /** True when this frame removes the given viewer from the room ({@code chat.banned} naming them). */
+  /** True when this frame removes the given viewer or leader from the room ({@code chat.banned} naming them). */
   boolean bans(RoomMember member) {
-    return CHAT_BANNED.equals(type) && member.caller().isViewer() && member.id().equals(subject);
+    return CHAT_BANNED.equals(type) && member.audience() && member.person().equals(subject);
   }
 
   /** Reads a frame published by {@link RedisRoomEvents} (seq already spliced in). */
@@ -66,7 +66,10 @@ record RoomFrame(long seq, Kind kind, String type, String stateKey, long version
     }
     String subject = switch (type) {
       case CHAT_DELETED -> json.getString("id");
-      case CHAT_BANNED -> json.getJsonObject("user", new JsonObject()).getString("id");
+      case CHAT_BANNED -> {
+        JsonObject user = json.getJsonObject("user", new JsonObject());
+        yield RoomMember.person(user.getValue("role"), user.getString("id"));
+      }
       default -> null;
     };
     return new RoomFrame(seq, Kind.EVENT, type, null, 0, null, false, subject, wire);

@@ -4,6 +4,7 @@ import io.linli.core.auth.Caller;
 import io.linli.core.auth.Tokens;
 import io.linli.core.error.Problem;
 import io.linli.core.id.Ids;
+import io.linli.core.store.StoreLeaders;
 import io.linli.core.store.StoreService;
 import io.linli.core.stream.Stream;
 import io.linli.core.stream.StreamService;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ws/streams/{streamId}?token=...}: upgrades, then decides who may stay. Refusals are close codes
- * (4401 no or bad token, 4403 staff of another store, 4404 no such stream) rather than HTTP statuses before
+ * (4401 no or bad token, 4403 staff or a leader of another store, 4404 no such stream) rather than HTTP statuses before
  * the upgrade, because a browser sees no status of a failed handshake and could not tell "sign in again" from
  * "network down". Until the member is in the room its client frames stay paused.
  */
@@ -36,13 +37,16 @@ public final class RoomGateway {
   private final Tokens tokens;
   private final Supplier<StreamService> streams;
   private final StoreService stores;
+  private final Supplier<StoreLeaders> leaders;
   private final Rooms rooms;
 
-  RoomGateway(Vertx vertx, Tokens tokens, Supplier<StreamService> streams, StoreService stores, Rooms rooms) {
+  RoomGateway(Vertx vertx, Tokens tokens, Supplier<StreamService> streams, StoreService stores,
+      Supplier<StoreLeaders> leaders, Rooms rooms) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.streams = streams;
     this.stores = stores;
+    this.leaders = leaders;
     this.rooms = rooms;
   }
 
@@ -77,15 +81,23 @@ public final class RoomGateway {
     tokens.verify(token)
         .compose(caller -> streamId < 0
             ? Future.failedFuture(Problem.notFound("Stream", String.valueOf(streamText)))
-            : streams.get().get(streamId).compose(stream -> memberOf(caller, stream)))
-        .compose(member -> rooms.enter(ws, connection, context, streamId, member))
+            : streams.get().get(streamId).compose(stream -> memberOf(caller, stream)
+                .compose(member -> rooms.enter(ws, connection, context, stream, member))))
         .onFailure(e -> refuse(ws, e));
   }
 
-  /** Staff of the stream's store join as host or staff; staff of another store may not watch as staff. */
+  /**
+   * Staff of the stream's store join as host or staff, its leaders as leader (by the name the record has now);
+   * staff and leaders of another store are refused rather than let in under another role.
+   */
   private Future<RoomMember> memberOf(Caller caller, Stream stream) {
     if (caller.isViewer()) {
       return Future.succeededFuture(RoomMember.viewer(caller));
+    }
+    if (caller.isLeader()) {
+      return leaders.get().find(caller.id()).compose(leader -> leader != null && leader.storeId() == stream.storeId()
+          ? Future.succeededFuture(RoomMember.leader(new Caller(Caller.Kind.LEADER, leader.id(), leader.name())))
+          : Future.failedFuture(Problem.forbidden("You are not a leader of this stream's store.")));
     }
     return stores.requireStaff(caller, stream.storeId()).map(role -> RoomMember.staff(caller, role));
   }

@@ -6,13 +6,18 @@ import io.linli.core.store.Role;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Who is on a socket and in which role: {@code host} (the store's owner), {@code staff}, or {@code viewer}.
- * ({@code leader}, a community leader watching as a viewer, is reserved for when commerce knows leaders.)
+ * Who is on a socket and in which role: {@code host} (the store's owner), {@code staff}, {@code leader} (a
+ * community leader, 团长, of the stream's store) or {@code viewer}. The same shape names whom a moderator acts on.
  */
 record RoomMember(Caller caller, String role) {
+  static final String LEADER = "leader";
 
   static RoomMember viewer(Caller caller) {
     return new RoomMember(caller, "viewer");
+  }
+
+  static RoomMember leader(Caller caller) {
+    return new RoomMember(caller, LEADER);
   }
 
   static RoomMember staff(Caller caller, Role role) {
@@ -24,8 +29,26 @@ record RoomMember(Caller caller, String role) {
     return caller.isStaff();
   }
 
+  /** Viewers and leaders: counted in presence, held by the chat rules, may be muted and banned, may vote. */
+  boolean audience() {
+    return caller.isViewer() || caller.isLeader();
+  }
+
   String id() {
     return Ids.toText(caller.id());
+  }
+
+  /**
+   * Whom mutes, bans, slow mode, the chat rate and the unique-viewer count key on. A leader's id is commerce's,
+   * not a viewer's: it is kept apart by its role, so no leader can ever stand for a viewer with the same id.
+   */
+  String person() {
+    return person(role, id());
+  }
+
+  /** A viewer is their id (as always); a leader is {@code leader:<id>}. */
+  static String person(Object role, String id) {
+    return LEADER.equals(role) ? LEADER + ":" + id : id;
   }
 
   /** As shown to the room, e.g. in {@code chat.message.from}. */

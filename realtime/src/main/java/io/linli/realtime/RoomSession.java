@@ -34,6 +34,7 @@ final class RoomSession implements RoomHub.Member, PersonalNotices.Sink {
   private final HttpConnection connection;
   private final Context context;
   private final long streamId;
+  private final long storeId;
   private final RoomMember member;
   private final String you;
   private final Outbox outbox;
@@ -53,12 +54,13 @@ final class RoomSession implements RoomHub.Member, PersonalNotices.Sink {
   private boolean counted;
 
   RoomSession(Rooms rooms, ServerWebSocket ws, HttpConnection connection, Context context, long streamId,
-      RoomMember member, Outbox.Factory outboxes, RoomTuning tuning, int maxFrameBytes) {
+      long storeId, RoomMember member, Outbox.Factory outboxes, RoomTuning tuning, int maxFrameBytes) {
     this.rooms = rooms;
     this.ws = ws;
     this.connection = connection;
     this.context = context;
     this.streamId = streamId;
+    this.storeId = storeId;
     this.member = member;
     this.you = member.toJson().encode();
     this.outbox = outboxes.create(ws, connection, () -> close(CloseCodes.TOO_SLOW, "too slow: outbound queue stayed full"));
@@ -75,6 +77,11 @@ final class RoomSession implements RoomHub.Member, PersonalNotices.Sink {
   @Override
   public Context context() {
     return context;
+  }
+
+  /** The stream's store (whose leaders may be in this room). */
+  long storeId() {
+    return storeId;
   }
 
   RoomMember member() {

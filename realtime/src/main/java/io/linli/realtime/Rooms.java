@@ -3,12 +3,15 @@ package io.linli.realtime;
 import io.linli.core.Platform;
 import io.linli.core.config.LinliConfig;
 import io.linli.core.error.Problem;
+import io.linli.core.store.StoreLeaders;
+import io.linli.core.stream.Stream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +41,8 @@ final class Rooms {
   private volatile boolean closed;
 
   Rooms(Platform platform, RedisRoomEvents events, RoomSnapshots snapshots, ModerationRecords records,
-      PollService polls, PersonalNotices personal, RoomTuning tuning, RoomSettings settings) {
+      PollService polls, PersonalNotices personal, Supplier<StoreLeaders> leaders, RoomTuning tuning,
+      RoomSettings settings) {
     this.personal = personal;
     this.vertx = platform.vertx();
     this.config = platform.config();
@@ -56,8 +60,8 @@ final class Rooms {
     ChatMessages messages = new ChatMessages(config.chatMaxLength(), platform.clock());
     RoomChat chat = new RoomChat(events, messages, new BannedWords(settings.bannedWords()),
         new ChatGate(platform.redis(), settings));
-    RoomModeration moderation = new RoomModeration(platform.redis(), events, records, messages, platform.clock(),
-        tuning);
+    RoomModeration moderation = new RoomModeration(platform.redis(), events, records, leaders, messages,
+        platform.clock(), tuning);
     this.commands = new RoomCommands()
         .on("chat.send", chat::send)
         .on("chat.delete", moderation::delete)
@@ -81,8 +85,9 @@ final class Rooms {
    * sees a ban or the socket hears its announcement, and the snapshot, read last, has every frame in it or
    * after it.
    */
-  Future<Void> enter(ServerWebSocket ws, HttpConnection connection, Context context, long streamId,
+  Future<Void> enter(ServerWebSocket ws, HttpConnection connection, Context context, Stream stream,
       RoomMember member) {
+    long streamId = stream.id();
     if (closed) {
       ws.close(CloseCodes.GOING_AWAY, "server shutting down");
       return Future.succeededFuture();
@@ -92,16 +97,17 @@ final class Rooms {
     }
     // Outbox counts frames; this byte bound is the backstop for a few huge ones (e.g. snapshots).
     ws.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, (long) config.wsMaxQueuedFrames() * config.wsMaxFrameBytes()));
-    RoomSession session = new RoomSession(this, ws, connection, context, streamId, member, outboxes, tuning,
-        config.wsMaxFrameBytes());
+    RoomSession session = new RoomSession(this, ws, connection, context, streamId, stream.storeId(), member,
+        outboxes, tuning, config.wsMaxFrameBytes());
     session.listen();
     metrics.opened();
+    boolean audience = member.audience();
     boolean viewer = member.caller().isViewer();
     return hub.join(session)
-        .compose(x -> viewer ? records.isBanned(streamId, member.caller().id()) : Future.succeededFuture(false))
+        .compose(x -> audience ? records.isBanned(streamId, member) : Future.succeededFuture(false))
         .compose(banned -> banned
             ? Future.failedFuture(Problem.of(410, "banned", "Banned", "You are banned from this stream."))
-            : viewer ? count(session) : Future.succeededFuture())
+            : audience ? count(session) : Future.succeededFuture())
         .compose(x -> snapshots.take(streamId))
         .onSuccess(snapshot -> {
           session.joined(snapshot);
@@ -121,14 +127,14 @@ final class Rooms {
         .mapEmpty();
   }
 
-  /** Counts a viewer in (unless the socket already went), and tells a small room who came. */
+  /** Counts a viewer or leader in (unless the socket already went), and tells a small room who came. */
   private Future<Void> count(RoomSession session) {
     if (session.isClosed()) {
       return Future.succeededFuture();
     }
     session.counted();
     RoomMember member = session.member();
-    return presence.change(session.streamId(), 1, member.id())
+    return presence.change(session.streamId(), 1, member.person())
         .onSuccess(total -> announce(session.streamId(), RoomFrame.PRESENCE_JOIN, member, total))
         .mapEmpty();
   }
