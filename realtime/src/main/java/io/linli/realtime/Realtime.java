@@ -29,6 +29,7 @@ public final class Realtime {
   private final RealtimeRoutes routes;
   private final PersonalNotices personal;
   private final PersonalChannel personalChannel;
+  private final OriginCheck originCheck;
   private volatile StreamService streams;
   private volatile StoreLeaders leaders = StoreLeaders.NONE;
 
@@ -55,6 +56,7 @@ public final class Realtime {
         Objects.requireNonNull(stores, "stores"), this::leaders, rooms);
     this.pollDeadlines = new PollDeadlines(platform.vertx(), polls, tuning.pollSweep());
     this.routes = new RealtimeRoutes(platform.auth(), polls);
+    this.originCheck = new OriginCheck(settings.allowedOrigins());
     setStreams(streams);
   }
 
@@ -97,6 +99,8 @@ public final class Realtime {
    * fall through).
    */
   public void mount(Router router) {
+    router.get(RoomGateway.PATH).handler(originCheck);
+    router.get(PersonalChannel.PATH).handler(originCheck);
     gateway.mount(router);
     personalChannel.mount(router);
   }

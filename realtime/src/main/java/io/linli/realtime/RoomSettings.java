@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param bannedWords words and phrases a chat message may not contain
  * @param likesPerFrame most likes one {@code like.send} counts (more is counted as this many)
  * @param presenceEventsBelow presence.join/leave are sent only while the room has fewer viewers than this
+ * @param allowedOrigins sites (besides the node's own address) whose pages may open the room and personal sockets;
+ *     {@code *} allows any
  */
 record RoomSettings(
     int chatBurst,
@@ -33,7 +35,8 @@ record RoomSettings(
     int chatFramesPerSecond,
     List<String> bannedWords,
     int likesPerFrame,
-    int presenceEventsBelow) {
+    int presenceEventsBelow,
+    List<String> allowedOrigins) {
 
   static final String DEFAULT_BANNED_WORDS = "chat/banned-words.txt";
 
@@ -53,7 +56,20 @@ record RoomSettings(
         integer(env, "LINLI_CHAT_FRAMES_PER_SECOND", 10, 1, 1000),
         words.stream().map(String::strip).filter(w -> !w.isEmpty() && !w.startsWith("#")).distinct().toList(),
         integer(env, "LINLI_LIKES_MAX_PER_FRAME", 50, 1, 100_000),
-        integer(env, "LINLI_PRESENCE_EVENTS_BELOW", 1000, 0, 10_000_000));
+        integer(env, "LINLI_PRESENCE_EVENTS_BELOW", 1000, 0, 10_000_000),
+        origins(read(env, "LINLI_WS_ALLOWED_ORIGINS").orElse("")));
+  }
+
+  /** Comma-separated origins such as {@code https://shop.example.com}; a typo fails at start, naming the value. */
+  private static List<String> origins(String raw) {
+    List<String> origins = Arrays.stream(raw.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
+    for (String origin : origins) {
+      if (!origin.equals("*") && OriginCheck.normalise(origin).isEmpty()) {
+        throw new IllegalArgumentException("LINLI_WS_ALLOWED_ORIGINS must list origins like https://shop.example.com"
+            + " (or *), got '" + origin + "'");
+      }
+    }
+    return origins;
   }
 
   private static Optional<String> read(Map<String, String> env, String name) {

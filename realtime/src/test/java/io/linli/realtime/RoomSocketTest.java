@@ -175,6 +175,77 @@ class RoomSocketTest {
   }
 
   @Test
+  void aPageOfAnotherSiteCannotOpenTheSocketButTheNodesOwnPagesAndListedSitesCan() {
+    Vertx vertx = node.vertx;
+    String mei = shop.viewer("Mei");
+    String uri = "/ws/streams/" + shop.stream() + "?token=" + mei;
+    // What a browser sends when a page of evil.example opens the socket with a stolen link.
+    var refused = handshake(vertx, uri, "https://evil.example", null);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.contentType()).startsWith("application/problem+json");
+    assertThat(refused.body()).contains("LINLI_WS_ALLOWED_ORIGINS");
+    assertThat(handshake(vertx, "/ws/me?token=" + mei, "https://evil.example", null).statusCode()).isEqualTo(403);
+    // "null" is what a sandboxed frame or a file:// page sends.
+    assertThat(handshake(vertx, uri, "null", null).statusCode()).isEqualTo(403);
+    // The node's own pages (same host and port as asked) upgrade; so does a client that sends no Origin.
+    assertThat(handshake(vertx, uri, "http://127.0.0.1:" + node.port(), null).statusCode()).isEqualTo(101);
+    assertThat(handshake(vertx, uri, "http://shop.example:8080", "shop.example:8080").statusCode()).isEqualTo(101);
+    assertThat(handshake(vertx, uri, null, null).statusCode()).isEqualTo(101);
+    assertThat(node.gauge("linli.sockets.open")).isZero();
+
+    // Its own Vert.x: nodes on one Vert.x would share the random port, and a request could reach either.
+    Vertx elsewhere = Vertx.vertx();
+    RoomNode listed = RoomNode.start(elsewhere, RoomNode.freshDatabase(),
+        java.util.Map.of("LINLI_WS_ALLOWED_ORIGINS", "https://Shop.Example.com:443, https://leader.example"),
+        RoomTuning.defaults(), new io.vertx.core.http.HttpServerOptions());
+    try {
+      Shop there = Shop.open(listed.platform);
+      String path = "/ws/streams/" + there.stream() + "?token=" + there.viewer("Lan");
+      assertThat(handshake(vertx, listed.port(), path, "https://shop.example.com", null).statusCode()).isEqualTo(101);
+      assertThat(handshake(vertx, listed.port(), path, "https://leader.example", null).statusCode()).isEqualTo(101);
+      assertThat(handshake(vertx, listed.port(), path, "http://leader.example", null).statusCode()).isEqualTo(403);
+    } finally {
+      listed.close();
+      elsewhere.close().await();
+    }
+  }
+
+  /** What a handshake was answered: the status, and for a refusal its content type and body. */
+  private record Answer(int statusCode, String contentType, String body) {}
+
+  private Answer handshake(Vertx vertx, String uri, String origin, String host) {
+    return handshake(vertx, node.port(), uri, origin, host);
+  }
+
+  /** A raw WebSocket handshake, so the test sees the HTTP answer a browser would get. */
+  private static Answer handshake(Vertx vertx, int port, String uri, String origin, String host) {
+    var client = vertx.createHttpClient();
+    try {
+      return client.request(new io.vertx.core.http.RequestOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+          .compose(request -> {
+            request.putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
+                .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+            if (origin != null) {
+              request.putHeader("Origin", origin);
+            }
+            if (host != null) {
+              String[] parts = host.split(":");
+              request.authority(io.vertx.core.net.HostAndPort.create(parts[0], Integer.parseInt(parts[1])));
+            }
+            return request.send();
+          })
+          .compose(response -> response.statusCode() == 101
+              ? io.vertx.core.Future.succeededFuture(new Answer(101, null, null))
+              : response.body().map(body -> new Answer(response.statusCode(), response.getHeader("Content-Type"),
+                  body.toString())))
+          .timeout(10, java.util.concurrent.TimeUnit.SECONDS)
+          .await();
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
   void aFrameOverTheLimitClosesWith1009AndAFloodWith4429() {
     try (Phone big = node.join(shop.stream(), shop.viewer("Big"));
         Phone flood = node.join(shop.stream(), shop.viewer("Flood"))) {
