@@ -104,7 +104,7 @@ public final class JoinService {
             : req.delivery() != null ? deliveryJoin(deal, caller, req, key)
             : points.resolve(deal.storeId(), req.pickupPointId())
                 .compose(point -> payments.of(deal.storeId())
-                    .compose(terms -> decide(deal, new Terms(terms, point, null), caller, req, key, true))))
+                    .compose(terms -> decide(deal, new Terms(terms, point.id(), null), caller, req, key, true))))
         .onSuccess(x -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 

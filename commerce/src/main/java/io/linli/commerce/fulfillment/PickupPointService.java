@@ -15,13 +15,33 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where households collect: the store itself (made on first use), leaders' homes, lockers. A join names one
- * or gets the store's; which points belong to which store never changes, so each node remembers it.
+ * or gets the store's. A point's store, name, kind and capacity never change once made (there is no update),
+ * so each node remembers them: a join learns whether its point limits bags without a query.
  */
 public final class PickupPointService {
   private final Platform platform;
   private final StoreService stores;
-  private final Map<Long, Long> storeOfPoint = new ConcurrentHashMap<>();
+  private final Map<Long, Point> known = new ConcurrentHashMap<>();
   private final Map<Long, Long> counterOfStore = new ConcurrentHashMap<>();
+
+  /**
+   * A pickup point as a join needs it. {@code dailyCapacity}: at most this many bags a day, or null for any
+   * number (the store's own counter always takes every bag).
+   */
+  public record Point(long id, long storeId, String name, String kind, Integer dailyCapacity) {
+    public boolean isCounter() {
+      return "STORE".equals(kind);
+    }
+
+    public boolean limited() {
+      return dailyCapacity != null && !isCounter();
+    }
+
+    static Point from(Row r) {
+      return new Point(r.getLong("id"), r.getLong("store_id"), r.getString("name"), r.getString("kind"),
+          r.getInteger("daily_capacity"));
+    }
+  }
 
   public PickupPointService(Platform platform, StoreService stores) {
     this.platform = platform;
@@ -82,40 +102,45 @@ public final class PickupPointService {
   }
 
   /** The point a join collects at: the one named (it must be the store's), or the store's own counter. */
-  public Future<Long> resolve(long storeId, String pointId) {
+  public Future<Point> resolve(long storeId, String pointId) {
     if (pointId == null) {
-      return counter(storeId);
+      return counter(storeId).compose(this::point);
     }
     long id = Ids.parse(pointId);
     Problem unknown = Problem.unprocessable("pickupPointId", "is not a pickup point of this store");
     if (id < 0) {
       return Future.failedFuture(unknown);
     }
-    return storeOf(id).compose(owner -> owner != null && owner == storeId ? Future.succeededFuture(id)
+    return point(id).compose(p -> p != null && p.storeId() == storeId ? Future.succeededFuture(p)
         : Future.failedFuture(unknown));
   }
 
   public Future<Long> storeOf(long pointId) {
-    Long known = storeOfPoint.get(pointId);
-    if (known != null) {
-      return Future.succeededFuture(known);
+    return point(pointId).map(p -> p == null ? null : p.storeId());
+  }
+
+  /** The point, or null when there is none. */
+  public Future<Point> point(long pointId) {
+    Point p = known.get(pointId);
+    if (p != null) {
+      return Future.succeededFuture(p);
     }
-    return platform.pool().preparedQuery("select store_id from pickup_points where id = $1")
+    return platform.pool().preparedQuery("select * from pickup_points where id = $1")
         .execute(Tuple.of(pointId))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
           }
-          long store = rows.iterator().next().getLong(0);
-          storeOfPoint.put(pointId, store);
-          return store;
+          Point found = Point.from(rows.iterator().next());
+          known.put(pointId, found);
+          return found;
         });
   }
 
   private Future<Long> counter(long storeId) {
-    Long known = counterOfStore.get(storeId);
-    if (known != null) {
-      return Future.succeededFuture(known);
+    Long id = counterOfStore.get(storeId);
+    if (id != null) {
+      return Future.succeededFuture(id);
     }
     return platform.pool()
         .preparedQuery("insert into pickup_points(id, store_id, name, kind, address) select $1, $2, name, 'STORE',"
@@ -123,13 +148,13 @@ public final class PickupPointService {
             + " do nothing")
         .execute(Tuple.of(Ids.next(), storeId))
         .compose(x -> platform.pool()
-            .preparedQuery("select id from pickup_points where store_id = $1 and kind = 'STORE'")
+            .preparedQuery("select * from pickup_points where store_id = $1 and kind = 'STORE'")
             .execute(Tuple.of(storeId)))
         .map(rows -> {
-          long id = rows.iterator().next().getLong(0);
-          counterOfStore.put(storeId, id);
-          storeOfPoint.put(id, storeId);
-          return id;
+          Point counter = Point.from(rows.iterator().next());
+          known.put(counter.id(), counter);
+          counterOfStore.put(storeId, counter.id());
+          return counter.id();
         });
   }
 
