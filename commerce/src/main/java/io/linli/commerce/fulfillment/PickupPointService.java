@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * so each node remembers them: a join learns whether its point limits bags without a query.
  */
 public final class PickupPointService {
+  /** The store's points, each with its days from $2 on that have places taken. */
+  private static final String LIST = "select p.*, (select json_agg(json_build_object('date', b.day, 'taken', b.bags)"
+      + " order by b.day) from pickup_point_bookings b where b.pickup_point_id = p.id and b.day >= $2"
+      + " and b.bags > 0) as upcoming from pickup_points p where p.store_id = $1 order by p.id";
+
   private final Platform platform;
   private final StoreService stores;
   private final Map<Long, Point> known = new ConcurrentHashMap<>();
@@ -55,7 +61,10 @@ public final class PickupPointService {
   public Future<JsonObject> create(Caller caller, long storeId, NewPoint p) {
     long id = Ids.next();
     return stores.requireStaff(caller, storeId)
-        .compose(role -> leaderOfStore(storeId, p.leaderId()))
+        .compose(role -> "STORE".equals(p.kind()) && p.dailyCapacity() != null
+            ? Future.failedFuture(Problem.unprocessable("dailyCapacity",
+                "the store's own counter takes every bag; give a capacity to leaders' homes and lockers"))
+            : leaderOfStore(storeId, p.leaderId()))
         .compose(leader -> platform.pool()
             .preparedQuery("insert into pickup_points(id, store_id, name, kind, address, opening_hours,"
                 + " daily_capacity, leader_id) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *")
@@ -89,16 +98,40 @@ public final class PickupPointService {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
   }
 
+  /**
+   * The store's points; each point with a daily capacity also shows its upcoming days (from today, in the store's
+   * time zone) with the places taken and left, so the owner sees a point filling up.
+   */
   public Future<JsonObject> list(Caller caller, long storeId) {
     return stores.requireStaff(caller, storeId)
         .compose(role -> counter(storeId))
-        .compose(x -> platform.pool().preparedQuery("select * from pickup_points where store_id = $1 order by id")
-            .execute(Tuple.of(storeId)))
+        .compose(x -> stores.zoneOf(platform.pool(), storeId))
+        .compose(zone -> platform.pool().preparedQuery(LIST).execute(Tuple.of(storeId,
+            LocalDate.now(platform.clock().withZone(zone)))))
         .map(rows -> {
           JsonArray points = new JsonArray();
-          rows.forEach(r -> points.add(toJson(r)));
+          for (Row r : rows) {
+            JsonObject point = toJson(r);
+            if (Point.from(r).limited()) {
+              point.put("upcoming", upcoming(r.getValue("upcoming"), r.getInteger("daily_capacity")));
+            }
+            points.add(point);
+          }
           return new JsonObject().put("pickupPoints", points);
         });
+  }
+
+  private static JsonArray upcoming(Object days, int capacity) {
+    JsonArray out = new JsonArray();
+    if (days instanceof JsonArray array) {
+      array.forEach(d -> {
+        JsonObject day = (JsonObject) d;
+        int taken = day.getInteger("taken");
+        out.add(new JsonObject().put("date", day.getString("date")).put("taken", taken)
+            .put("left", Math.max(0, capacity - taken)));
+      });
+    }
+    return out;
   }
 
   /** The point a join collects at: the one named (it must be the store's), or the store's own counter. */
