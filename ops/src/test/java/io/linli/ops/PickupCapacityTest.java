@@ -58,15 +58,25 @@ class PickupCapacityTest {
     ApiClient.Shop shop = shop(false);
     String locker = point(shop, "丰巢柜·幸福里东门", "LOCKER", 3);
     List<ApiClient.Viewer> households = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 30; i++) {
       households.add(api.viewer("邻居" + i));
     }
-    List<CompletableFuture<ApiClient.Response>> burst = new ArrayList<>();
-    for (ApiClient.Viewer h : households) {
-      burst.add(api.postAsync("/api/deals/" + shop.dealId() + "/join", h.token(),
-          new JsonObject().put("quantity", 1).put("pickupPointId", locker), Map.of()));
+    // 20 households choose the locker and, among them, 10 collect at the counter: they share the writer's batches.
+    List<CompletableFuture<ApiClient.Response>> toLocker = new ArrayList<>();
+    List<CompletableFuture<ApiClient.Response>> toCounter = new ArrayList<>();
+    for (int i = 0; i < households.size(); i++) {
+      boolean counter = i % 3 == 2;
+      JsonObject body = new JsonObject().put("quantity", 1);
+      if (!counter) {
+        body.put("pickupPointId", locker);
+      }
+      (counter ? toCounter : toLocker).add(api.postAsync("/api/deals/" + shop.dealId() + "/join",
+          households.get(i).token(), body, Map.of()));
     }
-    List<ApiClient.Response> answers = burst.stream().map(CompletableFuture::join).toList();
+    List<ApiClient.Response> answers = toLocker.stream().map(CompletableFuture::join).toList();
+    assertThat(toCounter.stream().map(CompletableFuture::join)).as("the rest of each batch is committed")
+        .allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(201));
+    assertThat(answers).hasSize(20);
     assertThat(answers.stream().filter(r -> r.status() == 201).count()).as("the locker's 3 compartments").isEqualTo(3);
     List<ApiClient.Response> refused = answers.stream().filter(r -> r.status() != 201).toList();
     assertThat(refused).hasSize(17).allSatisfy(r -> {
@@ -78,9 +88,9 @@ class PickupCapacityTest {
     LocalDate day = closingDay(shop.dealId());
     assertThat(refused.get(0).json().getString("detail")).contains(day.toString());
 
-    // The record, Redis and the room's counts agree: 3 households, 3 units, nothing in flight.
+    // The record, Redis and the room's counts agree: 13 households, 13 units, nothing in flight.
     assertThat(bags(locker, day)).isEqualTo(3);
-    assertCountsAgree(shop.dealId(), 3);
+    assertCountsAgree(shop.dealId(), 13);
 
     // The counter and points without a capacity take any number, and never touch the bookings.
     String hallway = point(shop, "幸福里3号楼·张阿姨家", "LEADER_HOME", null);
@@ -92,7 +102,7 @@ class PickupCapacityTest {
         + " where p.store_id = " + Ids.parse(shop.storeId()))).as("one row: the locker's day").isEqualTo(1);
     assertThat(count("select count(*) from orders where deal_id = " + Ids.parse(shop.dealId())
         + " and pickup_booked_day is not null")).isEqualTo(3);
-    assertCountsAgree(shop.dealId(), 11);
+    assertCountsAgree(shop.dealId(), 21);
 
     JsonObject listed = pointIn(shop, locker);
     assertThat(listed.getInteger("dailyCapacity")).isEqualTo(3);
