@@ -15,7 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** HTTP for getting bags to households: pickup points, pick lists, packing, arrival, handover, codes. */
+/** HTTP for getting bags to households: pickup points, pick lists, packing, dispatch, arrival, handover, codes. */
 public final class FulfillmentRoutes {
   private final Auth auth;
   private final PickupPointService points;
@@ -40,6 +40,8 @@ public final class FulfillmentRoutes {
         .compose(c -> points.list(c, id(ctx, "storeId", "Store"))).map(Reply::ok)
     ).on("packOrder", ctx -> auth.staff(ctx)
         .compose(c -> fulfillment.pack(c, id(ctx, "orderId", "Order"))).map(Reply::ok)
+    ).on("dispatchOrder", ctx -> auth.staff(ctx)
+        .compose(c -> fulfillment.dispatch(c, id(ctx, "orderId", "Order"))).map(Reply::ok)
     ).on("arriveOrder", ctx -> auth.staff(ctx)
         .compose(c -> fulfillment.arrive(c, id(ctx, "orderId", "Order"))).map(Reply::ok)
     ).on("advanceDeal", this::advance

@@ -5,6 +5,7 @@ import io.linli.core.time.Times;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -34,6 +35,14 @@ public record Deal(long id, long storeId, long streamId, long productId, String 
         r.getInteger("per_buyer_limit"), maxPerOrder == null ? r.getInteger("per_buyer_limit") : maxPerOrder,
         r.getOffsetDateTime("opens_at"), r.getOffsetDateTime("ends_at"), DealStatus.valueOf(r.getString("status")),
         List.copyOf(tiers), ZoneId.of(r.getString("timezone")));
+  }
+
+  /**
+   * The store-local date of {@code endsAt}: the bags of deals closing that day are packed and sent together the
+   * next morning, so a pickup point's daily capacity counts them by it.
+   */
+  public LocalDate closingDay() {
+    return endsAt.atZoneSameInstant(zone).toLocalDate();
   }
 
   PriceLadder ladder() {

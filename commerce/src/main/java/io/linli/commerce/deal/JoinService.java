@@ -28,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -104,7 +105,8 @@ public final class JoinService {
             : req.delivery() != null ? deliveryJoin(deal, caller, req, key)
             : points.resolve(deal.storeId(), req.pickupPointId())
                 .compose(point -> payments.of(deal.storeId())
-                    .compose(terms -> decide(deal, new Terms(terms, point, null), caller, req, key, true))))
+                    .compose(terms -> decide(deal, new Terms(terms, point.id(), null,
+                        point.limited() ? deal.closingDay() : null), caller, req, key, true))))
         .onSuccess(x -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
@@ -119,11 +121,14 @@ public final class JoinService {
     }
     return deliveries.plan(deal.storeId(), req.delivery())
         .compose(plan -> payments.of(deal.storeId())
-            .compose(terms -> decide(deal, new Terms(terms, null, plan), caller, req, key, true)));
+            .compose(terms -> decide(deal, new Terms(terms, null, plan, null), caller, req, key, true)));
   }
 
-  /** How this join is paid and where its bag will be collected (a pickup point) or taken (a delivery plan). */
-  private record Terms(PaymentSettings payment, Long pickupPointId, DeliveryPlan delivery) {
+  /**
+   * How this join is paid and where its bag will be collected (a pickup point, and the day whose place it takes
+   * there when the point takes only so many bags a day) or taken (a delivery plan).
+   */
+  private record Terms(PaymentSettings payment, Long pickupPointId, DeliveryPlan delivery, LocalDate pickupDay) {
     boolean online() {
       return payment.online();
     }
@@ -172,7 +177,7 @@ public final class JoinService {
     NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
         req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key,
         terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil, terms.pickupPointId(), fee,
-        terms.delivery() == null ? null : terms.delivery().delivery());
+        terms.delivery() == null ? null : terms.delivery().delivery(), terms.pickupDay());
     return writer.write(order).transform(written -> {
       if (written.succeeded()) {
         ordersPlaced.increment();

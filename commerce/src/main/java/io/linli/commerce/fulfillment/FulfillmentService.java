@@ -44,42 +44,90 @@ public final class FulfillmentService {
         .map(OrderService::toJson);
   }
 
-  /** The bag is at its pickup point: the household gets a code to collect it with. */
+  /**
+   * The bag is on the run to a leader's home or a locker ("on its way to <point>"); it arrives there next. Nothing
+   * travels to the store's own counter (its bags arrive straight from PACKED), and a delivery goes out instead.
+   */
+  public Future<JsonObject> dispatch(Caller caller, long orderId) {
+    return staffOfOrder(caller, orderId)
+        .compose(order -> order.getLong("pickup_point_id") == null ? Future.failedFuture(notAPickup())
+            : points.point(order.getLong("pickup_point_id")))
+        .compose(point -> point.isCounter()
+            ? Future.failedFuture(Problem.conflict("order-status", "Collected at the store's counter",
+                "Nothing travels to the store's own counter; mark the bag arrived instead."))
+            : platform.pool().withTransaction(tx -> OrderTransitions.move(tx, orderId,
+                EnumSet.of(OrderStatus.PACKED), OrderStatus.DISPATCHED, caller, "on its way to " + point.name(),
+                null, null)))
+        .compose(x -> orders.find(orderId))
+        .map(OrderService::toJson);
+  }
+
+  /** The bag is at its pickup point (from the run, or packed at the counter): the household gets a code. */
   public Future<JsonObject> arrive(Caller caller, long orderId) {
     return staffOfOrder(caller, orderId).compose(order -> order.getLong("pickup_point_id") == null
-            ? Future.failedFuture(Problem.conflict("order-status", "A delivery, not a pickup",
-                "This order is delivered to the door; send it out for delivery instead."))
+            ? Future.failedFuture(notAPickup())
             : arriveWithCode(caller, orderId, CODE_DRAWS))
         .compose(x -> orders.find(orderId))
         .map(OrderService::toJson);
   }
 
+  private static Problem notAPickup() {
+    return Problem.conflict("order-status", "A delivery, not a pickup",
+        "This order is delivered to the door; send it out for delivery instead.");
+  }
+
   private Future<Row> arriveWithCode(Caller caller, long orderId, int drawsLeft) {
-    return platform.pool().withTransaction(tx -> OrderTransitions.move(tx, orderId, EnumSet.of(OrderStatus.PACKED),
-            OrderStatus.AT_PICKUP_POINT, caller, "arrived at pickup point", "pickup_code", PickupCodes.draw()))
+    return platform.pool().withTransaction(tx -> OrderTransitions.move(tx, orderId,
+            EnumSet.of(OrderStatus.PACKED, OrderStatus.DISPATCHED), OrderStatus.AT_PICKUP_POINT, caller,
+            "arrived at pickup point", "pickup_code", PickupCodes.draw()))
         // Two bags at one point drew the same code: draw again.
         .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState()) && drawsLeft > 1
             ? arriveWithCode(caller, orderId, drawsLeft - 1) : Future.failedFuture(e));
   }
 
-  /** Every order of the deal at {@code pointId} (or at every point) one step on: CONFIRMED→PACKED or PACKED→arrived. */
+  /**
+   * Every order of the deal at {@code pointId} (or at every point) one step on: CONFIRMED→PACKED (delivered bags
+   * too), PACKED→DISPATCHED (bags for leaders' homes and lockers), or PACKED/DISPATCHED→arrived (pickup bags).
+   * Orders already past the step are left alone, so the same call again moves nothing.
+   */
   public Future<JsonObject> advanceAll(Caller caller, long dealId, Long pointId, OrderStatus to) {
-    OrderStatus from = to == OrderStatus.PACKED ? OrderStatus.CONFIRMED : OrderStatus.PACKED;
+    String[] from = switch (to) {
+      case PACKED -> new String[] {OrderStatus.CONFIRMED.name()};
+      case DISPATCHED -> new String[] {OrderStatus.PACKED.name()};
+      case AT_PICKUP_POINT -> new String[] {OrderStatus.PACKED.name(), OrderStatus.DISPATCHED.name()};
+      default -> null;
+    };
+    if (from == null) {
+      return Future.failedFuture(Problem.validation("to", "must be PACKED, DISPATCHED or AT_PICKUP_POINT"));
+    }
+    String which = switch (to) {
+      case PACKED -> "";
+      // Only bags for pickup points arrive at one; delivered orders go out for delivery instead.
+      case AT_PICKUP_POINT -> " and pickup_point_id is not null";
+      // Nothing travels to the store's own counter.
+      default -> " and pickup_point_id in (select id from pickup_points where kind <> 'STORE')";
+    };
     return staffOfDeal(caller, dealId)
-        // Only bags for pickup points arrive at one; delivered orders go out for delivery instead.
-        .compose(x -> platform.pool().preparedQuery("select id from orders where deal_id = $1 and status = $2"
-                + " and ($3::bigint is null or pickup_point_id = $3)"
-                + (to == OrderStatus.PACKED ? "" : " and pickup_point_id is not null") + " order by id")
-            .execute(Tuple.of(dealId, from.name(), pointId)))
+        .compose(store -> platform.pool().preparedQuery("select id from orders where deal_id = $1"
+                + " and status = any($2) and ($3::bigint is null or pickup_point_id = $3)" + which + " order by id")
+            .execute(Tuple.of(dealId, from, pointId)))
         .compose(rows -> {
           Future<Integer> done = Future.succeededFuture(0);
           for (Row r : rows) {
             long id = r.getLong(0);
-            done = done.compose(n -> (to == OrderStatus.PACKED ? pack(caller, id) : arrive(caller, id)).map(n + 1));
+            done = done.compose(n -> step(caller, id, to).map(n + 1));
           }
           return done;
         })
         .map(n -> new JsonObject().put("moved", n).put("status", to.name()));
+  }
+
+  private Future<JsonObject> step(Caller caller, long orderId, OrderStatus to) {
+    return switch (to) {
+      case PACKED -> pack(caller, orderId);
+      case DISPATCHED -> dispatch(caller, orderId);
+      default -> arrive(caller, orderId);
+    };
   }
 
   /** The counter (or the leader at home, for their own point) types or scans the household's code. */

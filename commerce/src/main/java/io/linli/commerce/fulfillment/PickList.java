@@ -30,7 +30,7 @@ public final class PickList {
       + " join products p on p.id = d.product_id left join pickup_points pp on pp.id = o.pickup_point_id"
       + " left join order_deliveries od on od.order_id = o.id left join delivery_slots ds on ds.id = od.slot_id"
       + " where o.deal_id = $1"
-      + " and o.status in ('CONFIRMED', 'PACKED', 'AT_PICKUP_POINT', 'OUT_FOR_DELIVERY', 'COMPLETED')"
+      + " and o.status in ('CONFIRMED', 'PACKED', 'DISPATCHED', 'AT_PICKUP_POINT', 'OUT_FOR_DELIVERY', 'COMPLETED')"
       + " order by pp.name, od.slot_day, od.community, v.nickname, o.id";
 
   private final Platform platform;

@@ -98,7 +98,10 @@ public final class LeaderService {
             .put("leader", toJson(leader)));
   }
 
-  /** The bags at the points this leader hosts, newest first; the pickup code stays the household's. */
+  /**
+   * The bags at the points this leader hosts, newest first (DISPATCHED ones are on their way in); the pickup
+   * code stays the household's.
+   */
   public Future<JsonObject> bags(Caller caller, String status) {
     if (!caller.isLeader()) {
       return Future.failedFuture(Problem.forbidden("Only leaders may do this; sign in as a leader."));
@@ -110,7 +113,7 @@ public final class LeaderService {
             + " join viewers v on v.id = o.viewer_id join deals d on d.id = o.deal_id"
             + " join products pr on pr.id = d.product_id join stores st on st.id = o.store_id"
             + " where pp.leader_id = $1 and ($2::text is null or o.status = $2)"
-            + " and o.status in ('CONFIRMED', 'PACKED', 'AT_PICKUP_POINT', 'COMPLETED')"
+            + " and o.status in ('CONFIRMED', 'PACKED', 'DISPATCHED', 'AT_PICKUP_POINT', 'COMPLETED')"
             + " order by o.id desc limit 500")
         .execute(Tuple.of(caller.id(), status))
         .map(rows -> {

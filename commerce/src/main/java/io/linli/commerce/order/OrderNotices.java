@@ -107,6 +107,10 @@ public final class OrderNotices implements ViewerNotices {
         .put("amountFen", r.getLong("amount_fen"))
         .put("paidFen", r.getLong("paid_fen"))
         .put("refundedFen", r.getLong("refunded_fen"));
+    if (OrderStatus.DISPATCHED.name().equals(to)) {
+      // On its way: where to ("on its way to <point>" is the reason), no code yet.
+      n.put("pickupPointId", Ids.toText(r.getLong("pickup_point_id")));
+    }
     if (OrderStatus.AT_PICKUP_POINT.name().equals(to)) {
       n.put("pickupPointId", r.getLong("pickup_point_id") == null ? null : Ids.toText(r.getLong("pickup_point_id")));
       // The code proves the bag is theirs; shown while the bag waits (a handed-over code is spent).

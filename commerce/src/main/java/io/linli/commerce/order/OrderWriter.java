@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,9 @@ public final class OrderWriter {
   /** A batch's orders, one array per column ({@link #columns}): PostgreSQL parses and plans one statement. */
   static final String INSERT_ALL = "insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
       + " unit_price_fen, amount_fen, status, ref, idempotency_key, hold_expires_at, pickup_point_id,"
-      + " delivery_fee_fen) select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
-      + " $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[],"
-      + " $12::timestamptz[], $13::bigint[], $14::bigint[])";
+      + " delivery_fee_fen, pickup_booked_day) select * from unnest($1::bigint[], $2::bigint[], $3::bigint[],"
+      + " $4::bigint[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[],"
+      + " $12::timestamptz[], $13::bigint[], $14::bigint[], $15::date[])";
   /**
    * {@link #TAKE_LIMIT} for every household of a batch at once ({@link Households}): a household is written only
    * while its units stay within the limit, so fewer rows than households means someone went over.
@@ -127,7 +128,10 @@ public final class OrderWriter {
     flush(batch);
   }
 
-  /** Stock first (deals in id order, so concurrent batches lock rows in the same order), then limits, then rows. */
+  /**
+   * Stock first (deals in id order, so concurrent batches lock rows in the same order), then limits, then places
+   * at pickup points with a capacity, then rows.
+   */
   private static Future<Void> writeAll(SqlConnection tx, List<NewOrder> orders) {
     Map<Long, Integer> unitsByDeal = new TreeMap<>();
     orders.forEach(o -> unitsByDeal.merge(o.dealId(), o.quantity(), Integer::sum));
@@ -143,6 +147,7 @@ public final class OrderWriter {
         .compose(rs -> rs.rowCount() == households.size() ? Future.succeededFuture()
             : Future.failedFuture(Problem.conflict("limit-reached", "Per-household limit reached",
                 "This household already holds as many as the deal allows.")))
+        .compose(x -> OrderPickups.book(tx, orders))
         .compose(x -> tx.preparedQuery(INSERT_ALL).execute(columns(orders)))
         .compose(x -> OrderDeliveries.write(tx, orders));
   }
@@ -195,6 +200,7 @@ public final class OrderWriter {
     OffsetDateTime[] holds = new OffsetDateTime[n];
     Long[] points = new Long[n];
     Long[] fees = new Long[n];
+    LocalDate[] pickupDays = new LocalDate[n];
     for (int i = 0; i < n; i++) {
       NewOrder o = orders.get(i);
       ids[i] = o.id();
@@ -211,8 +217,9 @@ public final class OrderWriter {
       holds[i] = o.holdExpiresAt();
       points[i] = o.pickupPointId();
       fees[i] = o.deliveryFeeFen();
+      pickupDays[i] = o.pickupDay();
     }
     return Tuple.from(new Object[] {ids, deals, stores, streams, viewers, quantities, unitPrices, amounts, statuses,
-        refs, keys, holds, points, fees});
+        refs, keys, holds, points, fees, pickupDays});
   }
 }
