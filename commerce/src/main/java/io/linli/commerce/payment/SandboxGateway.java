@@ -56,6 +56,7 @@ public final class SandboxGateway {
     router.post("/sandbox/pay/:paymentId").handler(BodyHandler.create().setBodyLimit(1024)).handler(this::choose);
     router.post("/sandbox/pay/:paymentId/next-refund").handler(BodyHandler.create().setBodyLimit(1024))
         .handler(this::nextRefund);
+    router.post("/sandbox/pay/:paymentId/refunds/:refundId/notify").handler(this::notifyNow);
   }
 
   /** An accepted refund is settled at once: its outcome is notified, unless the switch said not to. */
@@ -63,9 +64,23 @@ public final class SandboxGateway {
     provider.refundNotice(paymentId, refundId).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("sandbox refund {} not notified", Ids.toText(refundId), ar.cause());
-      } else if (ar.result() != null) {
-        send(refundNotifyUrl, ar.result(), 1);
+      } else if (ar.result() != null && ar.result().send()) {
+        send(refundNotifyUrl, ar.result().body(), 1);
       }
+    });
+  }
+
+  /** The pay page's "notify now" for one refund: its notification is sent (again), whatever the switch said. */
+  private void notifyNow(RoutingContext ctx) {
+    long paymentId = Ids.parse(ctx.pathParam("paymentId"));
+    long refundId = Ids.parse(ctx.pathParam("refundId"));
+    provider.refundNotice(paymentId, refundId).onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        html(ctx, 404, "<h1>退款不存在 · No such refund</h1>");
+        return;
+      }
+      send(refundNotifyUrl, ar.result().body(), 1);
+      html(ctx, 202, "<h1>已发送通知 · Notification sent</h1>");
     });
   }
 
@@ -115,9 +130,12 @@ public final class SandboxGateway {
     p.forEach((field, value) -> {
       if (field.startsWith("refund:")) {
         JsonObject r = new JsonObject(value);
+        String refundId = field.substring("refund:".length());
         list.append("<li>").append(escape(r.getString("providerRefundId"))).append(" ")
             .append(yuan(Long.parseLong(r.getString("amountFen")))).append(" ")
-            .append(escape(r.getString("outcome"))).append("</li>");
+            .append(escape(r.getString("outcome"))).append(" <form method=\"post\" action=\"/sandbox/pay/")
+            .append(Ids.toText(paymentId)).append("/refunds/").append(escape(refundId))
+            .append("/notify\"><button>通知 Notify</button></form></li>");
       }
     });
     return list.append("</ul><form method=\"post\" action=\"/sandbox/pay/").append(Ids.toText(paymentId))

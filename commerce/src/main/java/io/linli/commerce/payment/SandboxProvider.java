@@ -147,18 +147,20 @@ public final class SandboxProvider implements PaymentProvider {
     this.desk = desk;
   }
 
+  /** The sandbox's notification of an accepted refund: its body, and whether the switch said to send it. */
+  public record RefundNotice(String body, boolean send) {}
+
   /**
-   * The signed notification's body the sandbox sends for an accepted refund, or null when it was told not to
-   * notify this one (or knows no such refund). A fresh event id each time, as a real provider's retries of one
-   * notification share one id but a new notification does not.
+   * The notification of an accepted refund, or null for a refund the sandbox does not know. Each has a fresh
+   * event id: a real provider's retries of one notification share their id, a new notification does not.
    */
-  public Future<String> refundNotice(long paymentId, long refundId) {
-    return refundRecord(paymentId, refundId).map(r -> r == null || !"1".equals(r.getString("notify")) ? null
-        : new JsonObject().put("eventId", UUID.randomUUID().toString())
-            .put("eventType", "REFUND." + r.getString("outcome"))
-            .put("refundId", Ids.toText(refundId)).put("providerRefundId", r.getString("providerRefundId"))
-            .put("paymentId", Ids.toText(paymentId)).put("outcome", r.getString("outcome"))
-            .put("amountFen", Long.parseLong(r.getString("amountFen"))).encode());
+  public Future<RefundNotice> refundNotice(long paymentId, long refundId) {
+    return refundRecord(paymentId, refundId).map(r -> r == null ? null : new RefundNotice(new JsonObject()
+        .put("eventId", UUID.randomUUID().toString())
+        .put("eventType", "REFUND." + r.getString("outcome"))
+        .put("refundId", Ids.toText(refundId)).put("providerRefundId", r.getString("providerRefundId"))
+        .put("paymentId", Ids.toText(paymentId)).put("outcome", r.getString("outcome"))
+        .put("amountFen", Long.parseLong(r.getString("amountFen"))).encode(), "1".equals(r.getString("notify"))));
   }
 
   /**

@@ -80,9 +80,9 @@ final class DealFixture implements AutoCloseable {
     // No HTTP here: the fixture plays the sandbox's remote side, handing each accepted refund's signed
     // notification straight to the service, as the gateway would post it.
     provider.deskIs((paymentId, refundId) -> refundNotices.add(provider.refundNotice(paymentId, refundId)
-        .compose(body -> body == null ? Future.<Void>succeededFuture() : refunds.notified(
-            MultiMap.caseInsensitiveMultiMap().addAll(provider.signedHeaders(body, "n-" + UUID.randomUUID())),
-            Buffer.buffer(body)))));
+        .compose(notice -> notice == null || !notice.send() ? Future.<Void>succeededFuture() : refunds.notified(
+            MultiMap.caseInsensitiveMultiMap().addAll(provider.signedHeaders(notice.body(), "n-" + UUID.randomUUID())),
+            Buffer.buffer(notice.body())))));
     deals = new DealService(platform, streams, counters, room, refunds);
     paymentSettings = new PaymentSettingsService(platform, stores);
     OrderService orders = new OrderService(platform, stores);
