@@ -87,6 +87,9 @@ class RefundFlowTest {
     assertThat(status(order, v)).as("accepted is not refunded").isEqualTo("CANCELLED");
     assertThat(ledger(order)).as("no money back before the provider says so").isEqualTo(5980);
 
+    // The sandbox's page shows the refund it accepted, with its switch and a "notify now" button.
+    assertThat(api.get("/sandbox/pay/" + payment, null).text()).contains(pending.getString("providerRefundId"))
+        .contains("/next-refund").contains("/refunds/" + pending.getString("id") + "/notify");
     // The sandbox notifies (over HTTP, signed, retried until acknowledged).
     ApiClient.expect(api.postForm("/sandbox/pay/" + payment + "/refunds/" + pending.getString("id") + "/notify", ""),
         202);

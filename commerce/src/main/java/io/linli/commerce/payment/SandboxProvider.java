@@ -83,20 +83,17 @@ public final class SandboxProvider implements PaymentProvider {
   @Override
   public RefundNotification verifyRefund(MultiMap headers, Buffer body) {
     String text = signed(headers, body);
-    JsonObject n;
-    RefundOutcome outcome;
     try {
-      n = new JsonObject(text);
-      outcome = RefundOutcome.valueOf(n.getString("outcome"));
+      JsonObject n = new JsonObject(text);
+      long refundId = Ids.parse(n.getString("refundId"));
+      if (refundId < 0 || n.getString("eventId") == null) {
+        throw new IllegalArgumentException("no refund id or event id");
+      }
+      return new RefundNotification(n.getString("eventId"), refundId, n.getString("providerRefundId"),
+          RefundOutcome.valueOf(n.getString("outcome")), n.getLong("amountFen"));
     } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
       throw Problem.validation("body", "is not a sandbox refund notification");
     }
-    long refundId = Ids.parse(String.valueOf(n.getValue("refundId")));
-    if (refundId < 0 || n.getValue("amountFen") == null || n.getString("eventId") == null) {
-      throw Problem.validation("body", "is not a sandbox refund notification");
-    }
-    return new RefundNotification(n.getString("eventId"), refundId, n.getString("providerRefundId"), outcome,
-        n.getLong("amountFen"));
   }
 
   /** The body, once its signature and timestamp prove it is the sandbox's and fresh; else a 401. */
