@@ -79,7 +79,7 @@ public final class Commerce {
   private final AfterSalesSettingsService afterSalesSettings;
   private final ClaimService claims;
   private final OrderNotices notices;
-  private Periodic refundRetries;
+  private Periodic refundQueries;
   private Periodic webhookSends;
 
   public Commerce(Platform platform, StoreService stores, StreamService streams, RoomEvents room) {
@@ -90,7 +90,7 @@ public final class Commerce {
     DealCounters counters = new DealCounters(platform.redis());
     this.products = new ProductService(platform, stores);
     this.orders = new OrderService(platform, stores);
-    this.refunds = new RefundService(platform, provider);
+    this.refunds = new RefundService(platform, provider, stores);
     this.deals = new DealService(platform, streams, counters, room, refunds);
     this.paymentSettings = new PaymentSettingsService(platform, stores);
     this.pickupPoints = new PickupPointService(platform, stores);
@@ -115,7 +115,7 @@ public final class Commerce {
 
   public void mount(Api api) {
     new CommerceRoutes(platform.auth(), products, deals, joins, leaves, orders).mount(api);
-    new PaymentRoutes(platform.auth(), paymentSettings, payments).mount(api);
+    new PaymentRoutes(platform.auth(), paymentSettings, payments, refunds).mount(api);
     new FulfillmentRoutes(platform.auth(), pickupPoints, fulfillment, new PickList(platform, fulfillment)).mount(api);
     new StoreOrderRoutes(platform.auth(), new StoreOrders(platform, stores)).mount(api);
     new DeliveryRoutes(platform.auth(), deliveryZones, new DeliveryHandover(platform, orders, fulfillment),
@@ -133,11 +133,11 @@ public final class Commerce {
 
   /** Starts the sweeps every node runs; {@code baseUrl} is where this node listens (for notifications). */
   public void startJobs(String baseUrl) {
-    sandbox.notifyTo(baseUrl + "/api/payments/sandbox/notify");
+    sandbox.notifyTo(baseUrl + "/api/payments/sandbox/notify", baseUrl + "/api/payments/sandbox/refund-notify");
     deadlines.start(1000);
     holds.start(1000);
     reconciler.start(5000);
-    refundRetries = Periodic.every(platform.vertx(), 10_000, "refund retry", refunds::retryPending);
+    refundQueries = Periodic.every(platform.vertx(), 10_000, "refund queries", refunds::sweep);
     webhookSends = Periodic.every(platform.vertx(), 1_000, "webhook delivery", webhooks::runOnce);
   }
 
@@ -145,8 +145,8 @@ public final class Commerce {
     deadlines.stop();
     holds.stop();
     reconciler.stop();
-    if (refundRetries != null) {
-      refundRetries.stop();
+    if (refundQueries != null) {
+      refundQueries.stop();
       webhookSends.stop();
     }
   }
@@ -174,6 +174,10 @@ public final class Commerce {
 
   public PaymentService payments() {
     return payments;
+  }
+
+  public RefundService refunds() {
+    return refunds;
   }
 
   public PaymentSettingsService paymentSettings() {

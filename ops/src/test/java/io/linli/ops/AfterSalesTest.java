@@ -260,8 +260,10 @@ class AfterSalesTest {
         new JsonObject().put("amountFen", 2500).put("note", "部分退款")), 200).json();
     assertThat(approved.getString("status")).isEqualTo("APPROVED");
     assertThat(approved.getString("settlement")).isEqualTo("PROVIDER_REFUND");
-    assertThat(approved.getJsonObject("refund").getString("status")).isEqualTo("SUCCEEDED");
+    // The provider accepted the refund; its notification says when the money is back.
+    assertThat(approved.getJsonObject("refund").getString("status")).isIn("PENDING", "SUCCEEDED");
     assertThat(approved.getJsonObject("refund").getLong("amountFen")).isEqualTo(2500);
+    assertThat(awaitRefund(secondPath, store.shop.ownerToken(), "SUCCEEDED").getLong("amountFen")).isEqualTo(2500);
     assertThat(approved.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("to")).toList())
         .containsExactly("OPEN", "ESCALATED", "APPROVED");
     assertThat(approved.getJsonArray("events").getJsonObject(2).getString("actorKind")).isEqualTo("STAFF");
@@ -419,6 +421,17 @@ class AfterSalesTest {
   private static JsonObject openClaim(String order, ApiClient.Viewer v, String reason, long fen) {
     return ApiClient.expect(api.post("/api/orders/" + order + "/claims", v.token(), new JsonObject()
         .put("reason", reason).put("requestedFen", fen)), 201).json();
+  }
+
+  /** The claim's refund once the provider's notification has settled it. */
+  private static JsonObject awaitRefund(String claimPath, String token, String status) {
+    JsonObject refund = null;
+    for (int i = 0; i < 200 && (refund == null || !status.equals(refund.getString("status"))); i++) {
+      sleep(25);
+      refund = api.get(claimPath, token).json().getJsonObject("refund");
+    }
+    assertThat(refund.getString("status")).isEqualTo(status);
+    return refund;
   }
 
   /** The order's money ledger: what the household effectively paid through Linli. */

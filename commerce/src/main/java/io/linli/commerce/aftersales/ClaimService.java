@@ -42,6 +42,9 @@ public final class ClaimService {
       + " (select coalesce(sum(amount_fen), 0) from refunds where order_id = o.id and status <> 'FAILED') as refunded,"
       + " (select coalesce(sum(case when status in ('OPEN', 'ESCALATED') then requested_fen"
       + "   when status = 'COMPENSATED' or (status = 'APPROVED' and settlement = 'STORE_CASH') then granted_fen"
+      // A grant whose refund failed is still owed (staff try the refund again): it is not claimable twice.
+      + "   when status = 'APPROVED' and settlement = 'PROVIDER_REFUND' and not exists (select 1 from refunds r"
+      + "     where r.claim_id = claims.id and r.status <> 'FAILED') then granted_fen"
       + "   else 0 end), 0) from claims where order_id = o.id) as claimed"
       + " from orders o where o.id = $1";
 
@@ -255,7 +258,7 @@ public final class ClaimService {
                   return step(tx, claim, UNDECIDED, "APPROVED", amountFen,
                       online ? "PROVIDER_REFUND" : "STORE_CASH", caller, note)
                       .compose(y -> online ? refunds.claimForClaim(tx, claim.getLong("order_id"), claimId, amountFen)
-                          : Future.<RefundService.ClaimRefund>succeededFuture(null))
+                          : Future.<RefundService.Claimed>succeededFuture(null))
                       .compose(r -> online && r == null
                           ? Future.failedFuture(Problem.unprocessable("amountFen",
                               "is more than is left to refund on the order's payment"))
@@ -335,7 +338,9 @@ public final class ClaimService {
       Future<RowSet<Row>> extras = platform.pool().preparedQuery("select c.id,"
           + " exists (select 1 from claim_photos p where p.claim_id = c.id) as has_photo,"
           + " r.id as refund_id, r.status as refund_status, r.amount_fen as refund_fen"
-          + " from claims c left join refunds r on r.claim_id = c.id where c.id = any($1)").execute(Tuple.of(ids));
+          // The latest attempt: a failed refund tried again shows its retry.
+          + " from claims c left join lateral (select id, status, amount_fen from refunds where claim_id = c.id"
+          + " order by id desc limit 1) r on true where c.id = any($1)").execute(Tuple.of(ids));
       return Future.all(events, extras).map(x -> {
         JsonArray claims = new JsonArray();
         for (Row r : rows) {

@@ -13,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
-/** HTTP for the store's order views: the filtered list and the daily summary. */
+/** HTTP for the store's order views: the filtered list, the daily summary, and the store's refunds. */
 public final class StoreOrderRoutes {
   private final Auth auth;
   private final StoreOrders orders;
@@ -26,7 +26,11 @@ public final class StoreOrderRoutes {
   public void mount(Api api) {
     api.on("listStoreOrders", this::list)
         .on("storeSummary", ctx -> auth.staff(ctx)
-            .compose(c -> orders.summary(c, id(ctx, "storeId", "Store"), day(ctx))).map(Reply::ok));
+            .compose(c -> orders.summary(c, id(ctx, "storeId", "Store"), day(ctx))).map(Reply::ok))
+        .on("listStoreRefunds", ctx -> auth.staff(ctx)
+            .compose(c -> orders.refunds(c, id(ctx, "storeId", "Store"), ctx.request().getParam("status"),
+                idParam(ctx, "before"), Integer.parseInt(ctx.request().getParam("limit", "50"))))
+            .map(Reply::ok));
   }
 
   private Future<Reply> list(RoutingContext ctx) {

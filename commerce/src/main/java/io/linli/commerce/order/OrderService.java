@@ -7,6 +7,7 @@ import io.linli.core.id.Ids;
 import io.linli.core.store.StoreService;
 import io.linli.core.time.Times;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -27,18 +28,27 @@ public final class OrderService {
   private final Platform platform;
   private final StoreService stores;
   private final OrderNotices notices;
+  private final OrderRefunds refunds;
 
   public OrderService(Platform platform, StoreService stores) {
     this.platform = platform;
     this.stores = stores;
     this.notices = new OrderNotices(platform);
+    this.refunds = new OrderRefunds(platform);
   }
 
-  /** The order as its page shows it: the order itself and its history (from, to, why, when, by whom). */
+  /**
+   * The order as its page shows it: the order itself, its history (from, to, why, when, by whom) and its refunds
+   * (so staff see one the provider could not return, and act).
+   */
   public Future<JsonObject> page(Caller caller, long orderId) {
-    return find(orderId).compose(row -> visible(caller, orderId, row)
-        .compose(order -> notices.history(orderId, ZoneId.of(row.getString("timezone")), caller.isStaff())
-            .map(history -> order.put("history", history))));
+    return find(orderId).compose(row -> visible(caller, orderId, row).compose(order -> {
+      ZoneId zone = ZoneId.of(row.getString("timezone"));
+      Future<JsonArray> history = notices.history(orderId, zone, caller.isStaff());
+      Future<JsonArray> refunded = refunds.of(orderId, zone);
+      return Future.all(history, refunded)
+          .map(x -> order.put("history", history.result()).put("refunds", refunded.result()));
+    }));
   }
 
   public Future<JsonObject> get(Caller caller, long orderId) {

@@ -14,7 +14,8 @@ import java.time.LocalDate;
 /**
  * The shop's own view of its orders: filtered by deal, status, pickup point and day (in the store's time
  * zone), found by the last digits of a phone or by a pickup code, and a daily summary of orders, GMV and
- * refunds. Newest first, paged by the last id seen.
+ * refunds; and its refunds, so staff find the ones the provider could not return. Newest first, paged by the
+ * last id seen.
  */
 public final class StoreOrders {
   private static final int MAX_PAGE = 200;
@@ -75,7 +76,37 @@ public final class StoreOrders {
         });
   }
 
-  /** One day in the store's time zone: orders placed, households, GMV of what was not cancelled, refunds. */
+  /** The store's refunds, newest first, by status (FAILED: the ones to look at), with the household's name. */
+  public Future<JsonObject> refunds(Caller caller, long storeId, String status, Long before, int limit) {
+    int shown = Math.min(Math.max(limit, 1), MAX_PAGE);
+    return stores.requireStaff(caller, storeId)
+        .compose(role -> stores.zoneOf(platform.pool(), storeId))
+        .compose(zone -> platform.pool().preparedQuery("select " + OrderRefunds.COLUMNS + ", o.deal_id,"
+                + " v.nickname, right(v.phone, 4) as phone_tail from refunds r join orders o on o.id = r.order_id"
+                + " join viewers v on v.id = o.viewer_id where o.store_id = $1"
+                + " and ($2::text is null or r.status = $2) and ($3::bigint is null or r.id < $3)"
+                + " order by r.id desc limit $4")
+            .execute(Tuple.of(storeId, status, before, shown))
+            .map(rows -> {
+              JsonArray list = new JsonArray();
+              Long last = null;
+              for (Row r : rows) {
+                list.add(OrderRefunds.toJson(r, zone).put("dealId", Ids.toText(r.getLong("deal_id")))
+                    .put("nickname", r.getString("nickname")).put("phoneTail", r.getString("phone_tail")));
+                last = r.getLong("id");
+              }
+              JsonObject page = new JsonObject().put("refunds", list);
+              if (last != null && rows.size() == shown) {
+                page.put("next", Ids.toText(last));
+              }
+              return page;
+            }));
+  }
+
+  /**
+   * One day in the store's time zone: orders placed, households, GMV of what was not cancelled, refunds returned
+   * that day; and, whatever the day, how many failed refunds nobody has tried again yet.
+   */
   public Future<JsonObject> summary(Caller caller, long storeId, LocalDate day) {
     return stores.requireStaff(caller, storeId)
         .compose(role -> stores.zoneOf(platform.pool(), storeId))
@@ -90,14 +121,18 @@ public final class StoreOrders {
                   + " (select coalesce(sum(amount_fen), 0) from orders where store_id = $1 and created_at >= $2"
                   + "   and created_at < $3 and status not in ('CANCELLED', 'REFUNDED', 'PENDING_PAYMENT')) as gmv,"
                   + " (select coalesce(sum(r.amount_fen), 0) from refunds r join orders o on o.id = r.order_id"
-                  + "   where o.store_id = $1 and r.status = 'SUCCEEDED' and r.created_at >= $2 and r.created_at < $3)"
-                  + "   as refunds")
+                  + "   where o.store_id = $1 and r.status = 'SUCCEEDED' and r.settled_at >= $2 and r.settled_at < $3)"
+                  + "   as refunds,"
+                  + " (select count(*) from refunds r join orders o on o.id = r.order_id where o.store_id = $1"
+                  + "   and r.status = 'FAILED' and not exists (select 1 from refunds n where n.retry_of = r.id))"
+                  + "   as to_retry")
               .execute(Tuple.of(storeId, from, to))
               .map(rows -> {
                 Row r = rows.iterator().next();
                 return new JsonObject().put("date", date.toString()).put("timezone", zone.getId())
                     .put("orders", r.getLong("orders")).put("households", r.getLong("households"))
-                    .put("gmvFen", r.getLong("gmv")).put("refundsFen", r.getLong("refunds"));
+                    .put("gmvFen", r.getLong("gmv")).put("refundsFen", r.getLong("refunds"))
+                    .put("failedRefundsToRetry", r.getLong("to_retry"));
               });
         });
   }

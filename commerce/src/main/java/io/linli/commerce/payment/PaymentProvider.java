@@ -6,8 +6,10 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The port every payment provider fits: prepay (the buyer is sent to pay), an asynchronous signed notification
- * of the outcome, and refunds. Shaped after WeChat Pay v3 (JSAPI prepay, notify URL, refund API), which comes
- * later behind the same port; the built-in sandbox speaks the same protocol.
+ * of the outcome, and refunds, which the provider accepts at once and settles later, telling us in a signed
+ * refund notification (or when asked). Shaped after WeChat Pay v3 (JSAPI prepay, notify URL, refund API with
+ * {@code out_refund_no}, REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED, query by {@code out_refund_no}), which
+ * comes later behind the same port; the built-in sandbox speaks the same protocol.
  */
 public interface PaymentProvider {
   String name();
@@ -24,8 +26,48 @@ public interface PaymentProvider {
   /** Checks the signature and reads the notification; throws a 401 Problem when it is not the provider's. */
   Notification verify(MultiMap headers, Buffer body);
 
-  record RefundRequest(long refundId, long paymentId, String providerRef, long amountFen, String reason) {}
+  /**
+   * A refund of {@code amountFen} of a payment of {@code paymentAmountFen}. {@code refundId} is our refund number
+   * (WeChat's {@code out_refund_no}): the provider answers the same request with the same refund, so asking again
+   * after a lost answer never refunds twice.
+   */
+  record RefundRequest(long refundId, long paymentId, String providerRef, long paymentAmountFen, long amountFen,
+      String reason) {}
 
-  /** Answers true when the provider has refunded (the sandbox does at once; real ones may notify later). */
-  Future<Boolean> refund(RefundRequest request);
+  /** The provider's answer to a refund request: accepted (its own refund id; the outcome comes later) or refused. */
+  record RefundAcceptance(boolean accepted, String providerRefundId, String refusal) {
+    public static RefundAcceptance accepted(String providerRefundId) {
+      return new RefundAcceptance(true, providerRefundId, null);
+    }
+
+    public static RefundAcceptance refused(String why) {
+      return new RefundAcceptance(false, null, why);
+    }
+  }
+
+  /** Asks for a refund. A failed future means no answer came: whether it was accepted is for a query to find. */
+  Future<RefundAcceptance> refund(RefundRequest request);
+
+  /** How an accepted refund ended: the money is back, or the provider could not return it (and it is not). */
+  enum RefundOutcome { SUCCESS, ABNORMAL, CLOSED }
+
+  /** The outcome of a refund, as the provider notified it. */
+  record RefundNotification(String eventId, long refundId, String providerRefundId, RefundOutcome outcome,
+      long amountFen) {}
+
+  /** Checks the signature and reads a refund notification; throws a 401 Problem when it is not the provider's. */
+  RefundNotification verifyRefund(MultiMap headers, Buffer body);
+
+  /**
+   * What the provider knows of a refund: nothing ({@code known} false: the request never reached it), still
+   * processing ({@code outcome} null), or its outcome.
+   */
+  record RefundStatus(boolean known, String providerRefundId, RefundOutcome outcome, long amountFen) {
+    public static RefundStatus unknown() {
+      return new RefundStatus(false, null, null, 0);
+    }
+  }
+
+  /** Asks for a refund's outcome (for when no notification came). */
+  Future<RefundStatus> queryRefund(RefundRequest request);
 }

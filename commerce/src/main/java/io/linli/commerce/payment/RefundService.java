@@ -1,42 +1,77 @@
 package io.linli.commerce.payment;
 
 import io.linli.commerce.deal.DealOutcomes;
+import io.linli.commerce.order.OrderRefunds;
+import io.linli.commerce.payment.PaymentProvider.RefundAcceptance;
+import io.linli.commerce.payment.PaymentProvider.RefundNotification;
+import io.linli.commerce.payment.PaymentProvider.RefundOutcome;
+import io.linli.commerce.payment.PaymentProvider.RefundStatus;
 import io.linli.core.Platform;
+import io.linli.core.auth.Caller;
+import io.linli.core.error.Problem;
 import io.linli.core.id.Ids;
+import io.linli.core.store.StoreService;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives money back, exactly once per payment and reason: the refund row is claimed first under a unique key
- * (payment, reason), then the provider is asked, then the ledger records it. Two nodes failing the same deal
- * at once, or a retried notification, cannot refund twice. A refund the provider has not confirmed stays
- * PENDING and is asked again by {@link #retryPending()}.
+ * Gives money back, exactly once per payment and reason (once per claim): the refund row is claimed first under
+ * a unique key, then the provider is asked. The provider accepts the refund and settles it later; only its
+ * signed notification (or a query, when none came) says whether the money is back. SUCCESS writes the ledger's
+ * REFUND row, once, under the refund's row lock, and a cancelled order paid back in full becomes REFUNDED;
+ * ABNORMAL, CLOSED or a refusal mark the refund FAILED, leave the ledger alone and count in a metric, and staff
+ * may try it again as a new refund, never for more than is left of the payment. Duplicate notifications find
+ * their event id recorded; any notification for a refund no longer PENDING changes nothing.
  */
 public final class RefundService implements DealOutcomes {
   private static final Logger LOG = LoggerFactory.getLogger(RefundService.class);
+  /** How long an accepted refund waits for its notification before the sweep asks the provider. */
+  static final Duration QUERY_AFTER = Duration.ofMinutes(1);
+  private static final int SWEEP_BATCH = 50;
+  /** What is left to refund of a payment: refunds that failed gave nothing back, so they take nothing. */
+  private static final String LEFT = "p.amount_fen - coalesce((select sum(r.amount_fen) from refunds r"
+      + " where r.payment_id = p.id and r.status <> 'FAILED'), 0)";
   /** What is left to refund on each succeeded payment of the orders selected by the WHERE that follows. */
-  private static final String REFUNDABLE = "select p.id as payment_id, p.order_id, p.provider_ref, o.amount_fen,"
-      + " p.amount_fen - coalesce((select sum(r.amount_fen) from refunds r where r.payment_id = p.id"
-      + " and r.status <> 'FAILED'), 0) as refundable from payments p join orders o on o.id = p.order_id"
-      + " where p.status = 'SUCCEEDED' and ";
+  private static final String REFUNDABLE = "select p.id as payment_id, p.order_id, p.provider_ref,"
+      + " p.amount_fen as payment_fen, o.amount_fen, " + LEFT + " as refundable"
+      + " from payments p join orders o on o.id = p.order_id where p.status = 'SUCCEEDED' and ";
 
   private final Platform platform;
   private final PaymentProvider provider;
+  private final StoreService stores;
   private final Counter refunded;
 
-  public RefundService(Platform platform, PaymentProvider provider) {
+  public RefundService(Platform platform, PaymentProvider provider, StoreService stores) {
     this.platform = platform;
     this.provider = provider;
-    this.refunded = Counter.builder("linli.refunds").description("Refunds confirmed by the provider")
+    this.stores = stores;
+    this.refunded = Counter.builder("linli.refunds").description("Refunds the provider returned to the buyer")
         .register(platform.metrics());
   }
+
+  /** A refund row claimed in the record, to be asked of the provider once committed. */
+  public record Claimed(long refundId, long orderId, long paymentId, String providerRef, long paymentFen,
+      long amountFen, String reason) {
+    PaymentProvider.RefundRequest request() {
+      return new PaymentProvider.RefundRequest(refundId, paymentId, providerRef, paymentFen, amountFen, reason);
+    }
+  }
+
+  // ---- the reasons money goes back ----
 
   @Override
   public Future<Void> failed(long dealId) {
@@ -65,8 +100,9 @@ public final class RefundService implements DealOutcomes {
       for (Row r : rows) {
         long amount = onlyAboveAmount ? r.getLong("refundable") - r.getLong("amount_fen") : r.getLong("refundable");
         if (amount > 0) {
-          each.add(refund(r.getLong("order_id"), r.getLong("payment_id"), r.getString("provider_ref"), reason,
-              amount));
+          each.add(claim(r.getLong("order_id"), r.getLong("payment_id"), r.getString("provider_ref"),
+              r.getLong("payment_fen"), reason, amount)
+              .compose(claimed -> claimed == null ? Future.succeededFuture() : ask(claimed)));
         }
       }
       return Future.join(each).mapEmpty();
@@ -76,68 +112,34 @@ public final class RefundService implements DealOutcomes {
   /**
    * Claims a refund of at most {@code amountFen}: under the payment's row lock, never more than what is left of
    * it, so two reasons racing for the same payment (a late payment and a failed deal) cannot both take it all.
+   * Answers null when nothing was claimed (nothing left, or this reason already refunds the payment).
    */
-  private Future<Void> refund(long orderId, long paymentId, String providerRef, String reason, long amountFen) {
+  private Future<Claimed> claim(long orderId, long paymentId, String providerRef, long paymentFen, String reason,
+      long amountFen) {
     long refundId = Ids.next();
     return platform.pool().withTransaction(tx -> tx
-            .preparedQuery("select p.amount_fen - coalesce((select sum(r.amount_fen) from refunds r"
-                + " where r.payment_id = p.id and r.status <> 'FAILED'), 0) as refundable"
-                + " from payments p where p.id = $1 for update")
-            .execute(Tuple.of(paymentId))
-            .compose(rows -> {
-              long amount = Math.min(amountFen, rows.iterator().next().getLong("refundable"));
-              return amount <= 0 ? Future.succeededFuture(0L) : tx
-                  .preparedQuery("insert into refunds(id, order_id, payment_id, reason, amount_fen, status)"
-                      + " values ($1, $2, $3, $4, $5, 'PENDING') on conflict (payment_id, reason) where claim_id is null"
-                      + " do nothing returning amount_fen")
-                  .execute(Tuple.of(refundId, orderId, paymentId, reason, amount))
-                  .map(claimed -> claimed.size() == 0 ? 0L : amount);
-            }))
-        .compose(claimed -> claimed == 0 ? Future.succeededFuture()
-            : ask(refundId, orderId, paymentId, providerRef, reason, claimed));
+        .preparedQuery("select " + LEFT + " as refundable from payments p where p.id = $1 for update")
+        .execute(Tuple.of(paymentId))
+        .compose(rows -> {
+          long amount = Math.min(amountFen, rows.iterator().next().getLong("refundable"));
+          return amount <= 0 ? Future.succeededFuture(null) : tx
+              .preparedQuery("insert into refunds(id, order_id, payment_id, reason, amount_fen, status, query_after)"
+                  + " values ($1, $2, $3, $4, $5, 'PENDING', $6) on conflict (payment_id, reason)"
+                  + " where claim_id is null and status <> 'FAILED' do nothing returning id")
+              .execute(Tuple.of(refundId, orderId, paymentId, reason, amount, queryAfter()))
+              .map(claimed -> claimed.size() == 0 ? null
+                  : new Claimed(refundId, orderId, paymentId, providerRef, paymentFen, amount, reason));
+        }));
   }
-
-  private Future<Void> ask(long refundId, long orderId, long paymentId, String providerRef, String reason,
-      long amountFen) {
-    return provider.refund(new PaymentProvider.RefundRequest(refundId, paymentId, providerRef, amountFen, reason))
-        .recover(e -> {
-          LOG.warn("refund {} of order {} not confirmed yet", Ids.toText(refundId), Ids.toText(orderId), e);
-          return Future.succeededFuture(false);
-        })
-        .compose(done -> done ? confirmed(refundId, orderId, amountFen) : Future.succeededFuture());
-  }
-
-  /** The provider returned the money: the ledger says so, and a cancelled order paid back in full is REFUNDED. */
-  private Future<Void> confirmed(long refundId, long orderId, long amountFen) {
-    return platform.pool().withTransaction(tx -> tx
-            .preparedQuery("update refunds set status = 'SUCCEEDED' where id = $1 and status = 'PENDING'")
-            .execute(Tuple.of(refundId))
-            .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture()
-                : tx.preparedQuery("insert into ledger_entries(order_id, kind, amount_fen, refund_id)"
-                        + " values ($1, 'REFUND', $2, $3)").execute(Tuple.of(orderId, -amountFen, refundId))
-                    .compose(x -> tx.preparedQuery("update orders set status = 'REFUNDED', updated_at = now()"
-                        + " where id = $1 and status = 'CANCELLED'"
-                        + " and (select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = $1) = 0")
-                        .execute(Tuple.of(orderId)))
-                    .map(x -> {
-                      refunded.increment();
-                      return null;
-                    })))
-        .mapEmpty();
-  }
-
-  /** A refund claimed for an approved after-sales claim, to be asked of the provider once committed. */
-  public record ClaimRefund(long refundId, long orderId, long paymentId, String providerRef, long amountFen) {}
 
   /**
    * Claims the refund of an approved after-sales claim inside the caller's transaction, so the claim's approval
    * and its refund commit together: from the order's succeeded payment with the most left, at most once per
    * claim. Answers null when the order has no payment with that much left (a pay-on-pickup order).
    */
-  public Future<ClaimRefund> claimForClaim(SqlConnection tx, long orderId, long claimId, long amountFen) {
+  public Future<Claimed> claimForClaim(SqlConnection tx, long orderId, long claimId, long amountFen) {
     long refundId = Ids.next();
-    return tx.preparedQuery("select p.id, p.provider_ref, p.amount_fen - coalesce((select sum(r.amount_fen)"
-            + " from refunds r where r.payment_id = p.id and r.status <> 'FAILED'), 0) as refundable"
+    return tx.preparedQuery("select p.id, p.provider_ref, p.amount_fen, " + LEFT + " as refundable"
             + " from payments p where p.order_id = $1 and p.status = 'SUCCEEDED' order by refundable desc limit 1"
             + " for update")
         .execute(Tuple.of(orderId))
@@ -146,32 +148,257 @@ public final class RefundService implements DealOutcomes {
           if (p == null || p.getLong("refundable") < amountFen) {
             return Future.succeededFuture(null);
           }
-          return tx.preparedQuery("insert into refunds(id, order_id, payment_id, reason, amount_fen, status, claim_id)"
-                  + " values ($1, $2, $3, 'CLAIM', $4, 'PENDING', $5) on conflict (claim_id) where claim_id is not null"
-                  + " do nothing returning id")
-              .execute(Tuple.of(refundId, orderId, p.getLong("id"), amountFen, claimId))
-              .map(claimed -> claimed.size() == 0 ? null
-                  : new ClaimRefund(refundId, orderId, p.getLong("id"), p.getString("provider_ref"), amountFen));
+          return tx.preparedQuery("insert into refunds(id, order_id, payment_id, reason, amount_fen, status, claim_id,"
+                  + " query_after) values ($1, $2, $3, 'CLAIM', $4, 'PENDING', $5, $6) on conflict (claim_id)"
+                  + " where claim_id is not null and status <> 'FAILED' do nothing returning id")
+              .execute(Tuple.of(refundId, orderId, p.getLong("id"), amountFen, claimId, queryAfter()))
+              .map(claimed -> claimed.size() == 0 ? null : new Claimed(refundId, orderId, p.getLong("id"),
+                  p.getString("provider_ref"), p.getLong("amount_fen"), amountFen, "CLAIM"));
         });
   }
 
-  /** Asks the provider for a refund claimed by {@link #claimForClaim}; unconfirmed, it is retried later. */
-  public Future<Void> ask(ClaimRefund r) {
-    return ask(r.refundId(), r.orderId(), r.paymentId(), r.providerRef(), "CLAIM", r.amountFen());
+  // ---- asking the provider ----
+
+  /**
+   * Asks the provider for a claimed refund. Accepted, it waits for the outcome; refused, it is FAILED at once.
+   * No answer at all leaves it PENDING for the sweep to find out (by a query, under the same refund id).
+   */
+  public Future<Void> ask(Claimed c) {
+    return provider.refund(c.request())
+        .compose(a -> a.accepted() ? accepted(c.refundId(), a) : settle(Settlement.refused(c, a.refusal())))
+        .recover(e -> {
+          LOG.warn("refund {} of order {} not answered; the sweep will ask the provider", Ids.toText(c.refundId()),
+              Ids.toText(c.orderId()), e);
+          return Future.succeededFuture();
+        });
   }
 
-  /** Asks the provider again for refunds it has not confirmed (it was down, or answered late). */
-  public Future<Integer> retryPending() {
+  /** Records the provider's refund id; the outcome may already have been notified (it can overtake this). */
+  private Future<Void> accepted(long refundId, RefundAcceptance a) {
+    return platform.pool().preparedQuery("update refunds set provider_refund_id = coalesce(provider_refund_id, $2),"
+            + " accepted_at = coalesce(accepted_at, $3) where id = $1")
+        .execute(Tuple.of(refundId, a.providerRefundId(), now()))
+        .mapEmpty();
+  }
+
+  // ---- the outcome: notified, or found by a query ----
+
+  /** The provider's signed refund notification: verified, then applied once. */
+  public Future<Void> notified(MultiMap headers, Buffer body) {
+    RefundNotification n;
+    try {
+      n = provider.verifyRefund(headers, body);
+    } catch (Problem p) {
+      return Future.failedFuture(p);
+    }
+    return settle(new Settlement(n.refundId(), n.outcome(), n.providerRefundId(), n.amountFen(), n.eventId(), null));
+  }
+
+  /** How a refund ended, from a notification (with its event id), a query, or the provider's refusal. */
+  private record Settlement(long refundId, RefundOutcome outcome, String providerRefundId, long amountFen,
+      String eventId, String refusal) {
+    static Settlement refused(Claimed c, String why) {
+      return new Settlement(c.refundId(), null, null, c.amountFen(), null, why == null ? "refused" : why);
+    }
+
+    String recorded() {
+      return refusal != null ? "REFUSED" : outcome.name();
+    }
+
+    String failure() {
+      return switch (recorded()) {
+        case "ABNORMAL" -> "the provider could not return the money to the buyer's account (ABNORMAL)";
+        case "CLOSED" -> "the provider closed the refund without returning the money (CLOSED)";
+        case "REFUSED" -> "the provider refused the refund: " + refusal;
+        default -> null;
+      };
+    }
+  }
+
+  /**
+   * Applies an outcome under the refund's row lock: only a PENDING refund moves, so of a notification, its
+   * duplicates and a query racing on another node, one settles it and the rest change nothing. A notification
+   * for a refund not (yet) in the record is a 404: the provider notifies again, and by then it is.
+   */
+  private Future<Void> settle(Settlement s) {
+    OffsetDateTime now = now();
+    return platform.pool().withTransaction(tx -> tx
+            .preparedQuery("select id, order_id, amount_fen, status, outcome from refunds where id = $1 for update")
+            .execute(Tuple.of(s.refundId()))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(Problem.notFound("Refund", Ids.toText(s.refundId())));
+              }
+              Row r = rows.iterator().next();
+              if (s.amountFen() != r.getLong("amount_fen")) {
+                return Future.failedFuture(Problem.validation("amountFen", "does not match the refund"));
+              }
+              return firstHearing(tx, s).compose(first -> {
+                if (!first) {
+                  return Future.succeededFuture((String) null);
+                }
+                if (!"PENDING".equals(r.getString("status"))) {
+                  if (!s.recorded().equals(r.getString("outcome"))) {
+                    LOG.warn("refund {} was {} ({}) and is now said to be {}: left as it was",
+                        Ids.toText(s.refundId()), r.getString("status"), r.getString("outcome"), s.recorded());
+                  }
+                  return Future.succeededFuture((String) null);
+                }
+                return s.outcome() == RefundOutcome.SUCCESS ? returned(tx, r, s, now)
+                    : notReturned(tx, s, now);
+              });
+            }))
+        .map(settled -> {
+          if ("SUCCESS".equals(settled)) {
+            refunded.increment();
+          } else if (settled != null) {
+            Counter.builder("linli.refunds.failed").description("Refunds that did not return the money")
+                .tag("outcome", settled).register(platform.metrics()).increment();
+            LOG.warn("refund {} failed: {}", Ids.toText(s.refundId()), s.failure());
+          }
+          return null;
+        });
+  }
+
+  /** A notification's event is recorded once; a duplicate of it answers false. Queries and refusals have none. */
+  private Future<Boolean> firstHearing(SqlConnection tx, Settlement s) {
+    if (s.eventId() == null) {
+      return Future.succeededFuture(true);
+    }
+    return tx.preparedQuery("insert into refund_notifications(event_id, refund_id, outcome) values ($1, $2, $3)"
+            + " on conflict (event_id) do nothing returning event_id")
+        .execute(Tuple.of(s.eventId(), s.refundId(), s.outcome().name()))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** The money is back: the ledger says so, and a cancelled order paid back in full is REFUNDED. */
+  private Future<String> returned(SqlConnection tx, Row r, Settlement s, OffsetDateTime now) {
+    long orderId = r.getLong("order_id");
+    return tx.preparedQuery("update refunds set status = 'SUCCEEDED', outcome = 'SUCCESS', settled_at = $3,"
+            + " provider_refund_id = coalesce(provider_refund_id, $2) where id = $1")
+        .execute(Tuple.of(s.refundId(), s.providerRefundId(), now))
+        .compose(x -> tx.preparedQuery("insert into ledger_entries(order_id, kind, amount_fen, refund_id)"
+            + " values ($1, 'REFUND', $2, $3)").execute(Tuple.of(orderId, -r.getLong("amount_fen"), s.refundId())))
+        .compose(x -> tx.preparedQuery("select set_config('linli.reason', 'every fen refunded', true)").execute())
+        .compose(x -> tx.preparedQuery("update orders set status = 'REFUNDED', updated_at = now()"
+                + " where id = $1 and status = 'CANCELLED'"
+                + " and (select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = $1) = 0")
+            .execute(Tuple.of(orderId)))
+        .map("SUCCESS");
+  }
+
+  /** The money did not come back: the refund is FAILED, the ledger unchanged, and it is for staff to act. */
+  private Future<String> notReturned(SqlConnection tx, Settlement s, OffsetDateTime now) {
+    return tx.preparedQuery("update refunds set status = 'FAILED', outcome = $2, failure = $3, settled_at = $4,"
+            + " provider_refund_id = coalesce(provider_refund_id, $5) where id = $1")
+        .execute(Tuple.of(s.refundId(), s.recorded(), s.failure(), now, s.providerRefundId()))
+        .map(s.recorded());
+  }
+
+  // ---- the sweep ----
+
+  /**
+   * Asks the provider about refunds still PENDING well after they were asked for (their notification was lost,
+   * or the provider never heard the request). Each node leases a batch by pushing its next query back (SKIP
+   * LOCKED, so two nodes never take the same rows), then asks: an outcome settles the refund as a notification
+   * would; a refund the provider does not know is asked for again under the same refund id, which the provider
+   * answers with the same refund (it is never sent as a new one). Answers how many it asked about.
+   */
+  public Future<Integer> sweep() {
+    OffsetDateTime now = now();
     return platform.pool()
-        .preparedQuery("select r.id, r.order_id, r.payment_id, r.reason, r.amount_fen, p.provider_ref from refunds r"
-            + " join payments p on p.id = r.payment_id where r.status = 'PENDING'"
-            + " and r.created_at < now() - interval '30 seconds' limit 100")
-        .execute()
+        .preparedQuery("update refunds r set queries = r.queries + 1,"
+            + " query_after = $1 + make_interval(mins => least(power(2, r.queries), 60)::int)"
+            + " from payments p where p.id = r.payment_id and r.id in (select id from refunds"
+            + " where status = 'PENDING' and query_after <= $1 order by query_after limit " + SWEEP_BATCH
+            + " for update skip locked)"
+            + " returning r.id, r.order_id, r.payment_id, r.reason, r.amount_fen, p.provider_ref,"
+            + " p.amount_fen as payment_fen")
+        .execute(Tuple.of(now))
         .compose(rows -> {
           List<Future<Void>> each = new ArrayList<>();
-          rows.forEach(r -> each.add(ask(r.getLong("id"), r.getLong("order_id"), r.getLong("payment_id"),
-              r.getString("provider_ref"), r.getString("reason"), r.getLong("amount_fen"))));
+          for (Row r : rows) {
+            each.add(query(new Claimed(r.getLong("id"), r.getLong("order_id"), r.getLong("payment_id"),
+                r.getString("provider_ref"), r.getLong("payment_fen"), r.getLong("amount_fen"), r.getString("reason"))));
+          }
           return Future.join(each).map(rows.size());
         });
+  }
+
+  private Future<Void> query(Claimed c) {
+    return provider.queryRefund(c.request())
+        .compose((RefundStatus status) -> {
+          if (!status.known()) {
+            return ask(c);
+          }
+          if (status.outcome() == null) {
+            return accepted(c.refundId(), RefundAcceptance.accepted(status.providerRefundId()));
+          }
+          return settle(new Settlement(c.refundId(), status.outcome(), status.providerRefundId(),
+              status.amountFen(), null, null));
+        })
+        .recover(e -> {
+          LOG.warn("refund {} could not be queried; asked again later", Ids.toText(c.refundId()), e);
+          return Future.succeededFuture();
+        });
+  }
+
+  // ---- staff try again ----
+
+  /**
+   * A new attempt at a FAILED refund (staff of the order's store): same payment, reason and claim, at most what
+   * is left of the payment. A refund that is not FAILED, or was tried again already, is a 409.
+   */
+  public Future<JsonObject> retry(Caller caller, long refundId) {
+    long retryId = Ids.next();
+    return platform.pool().preparedQuery("select o.store_id, st.timezone from refunds r"
+            + " join orders o on o.id = r.order_id join stores st on st.id = o.store_id where r.id = $1")
+        .execute(Tuple.of(refundId))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("Refund", Ids.toText(refundId)))
+            : stores.requireStaff(caller, rows.iterator().next().getLong("store_id"))
+                .map(role -> ZoneId.of(rows.iterator().next().getString("timezone"))))
+        .compose(zone -> platform.pool().withTransaction(tx -> tx
+                .preparedQuery("select r.*, p.provider_ref, p.amount_fen as payment_fen, " + LEFT + " as refundable,"
+                    + " exists (select 1 from refunds n where n.retry_of = r.id) as retried"
+                    + " from refunds r join payments p on p.id = r.payment_id where r.id = $1 for update of r, p")
+                .execute(Tuple.of(refundId))
+                .compose(rows -> {
+                  Row r = rows.iterator().next();
+                  if (!"FAILED".equals(r.getString("status"))) {
+                    return Future.failedFuture(Problem.conflict("refund-not-failed", "Nothing to retry",
+                        "This refund is " + r.getString("status") + "; only a FAILED refund can be tried again."));
+                  }
+                  if (r.getBoolean("retried")) {
+                    return Future.failedFuture(Problem.conflict("refund-retried", "Already tried again",
+                        "This refund was tried again already; see its retry on the order."));
+                  }
+                  long amount = Math.min(r.getLong("amount_fen"), r.getLong("refundable"));
+                  if (amount <= 0) {
+                    return Future.failedFuture(Problem.conflict("nothing-to-refund", "Nothing left to refund",
+                        "Everything paid with this payment is refunded or being refunded."));
+                  }
+                  return tx.preparedQuery("insert into refunds(id, order_id, payment_id, reason, amount_fen, status,"
+                          + " claim_id, retry_of, query_after) values ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8)"
+                          + " on conflict do nothing returning id")
+                      .execute(Tuple.from(new Object[] {retryId, r.getLong("order_id"), r.getLong("payment_id"),
+                          r.getString("reason"), amount, r.getLong("claim_id"), refundId, queryAfter()}))
+                      .compose(inserted -> inserted.size() == 0
+                          ? Future.failedFuture(Problem.conflict("refund-in-progress", "A refund is under way",
+                              "Another refund of this payment for the same reason is under way."))
+                          : Future.succeededFuture(new Claimed(retryId, r.getLong("order_id"), r.getLong("payment_id"),
+                              r.getString("provider_ref"), r.getLong("payment_fen"), amount, r.getString("reason"))));
+                }))
+            .compose(this::ask)
+            .compose(x -> platform.pool().preparedQuery("select " + OrderRefunds.COLUMNS + " from refunds r"
+                + " where r.id = $1").execute(Tuple.of(retryId)))
+            .map(rows -> OrderRefunds.toJson(rows.iterator().next(), zone)));
+  }
+
+  private OffsetDateTime now() {
+    return platform.clock().instant().atOffset(ZoneOffset.UTC);
+  }
+
+  private OffsetDateTime queryAfter() {
+    return now().plus(QUERY_AFTER);
   }
 }

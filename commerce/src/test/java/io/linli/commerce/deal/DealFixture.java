@@ -19,13 +19,18 @@ import io.linli.core.stream.StreamService;
 import io.linli.core.testing.MutableClock;
 import io.linli.core.testing.TestPlatform;
 import io.linli.core.viewer.ViewerService;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** commerce's deal services wired on a real Redis and a fresh PostgreSQL, with a clock the test moves. */
 final class DealFixture implements AutoCloseable {
@@ -50,6 +55,7 @@ final class DealFixture implements AutoCloseable {
   final PaymentService payments;
   final HoldSweeper holds;
   final RecordingRoom room = new RecordingRoom();
+  private final List<Future<Void>> refundNotices = new CopyOnWriteArrayList<>();
   final String databaseUrl;
 
   DealFixture() {
@@ -70,7 +76,13 @@ final class DealFixture implements AutoCloseable {
     products = new ProductService(platform, stores);
     counters = new DealCounters(platform.redis());
     provider = new SandboxProvider(platform.redis(), platform.config().sandboxPaySecret(), clock);
-    refunds = new RefundService(platform, provider);
+    refunds = new RefundService(platform, provider, stores);
+    // No HTTP here: the fixture plays the sandbox's remote side, handing each accepted refund's signed
+    // notification straight to the service, as the gateway would post it.
+    provider.deskIs((paymentId, refundId) -> refundNotices.add(provider.refundNotice(paymentId, refundId)
+        .compose(notice -> notice == null || !notice.send() ? Future.<Void>succeededFuture() : refunds.notified(
+            MultiMap.caseInsensitiveMultiMap().addAll(provider.signedHeaders(notice.body(), "n-" + UUID.randomUUID())),
+            Buffer.buffer(notice.body())))));
     deals = new DealService(platform, streams, counters, room, refunds);
     paymentSettings = new PaymentSettingsService(platform, stores);
     OrderService orders = new OrderService(platform, stores);
@@ -132,6 +144,13 @@ final class DealFixture implements AutoCloseable {
   long recorded(String sql, long dealId) {
     return platform.pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(dealId)).await()
         .iterator().next().getLong(0);
+  }
+
+  /** Completes once every refund notification sent so far has been handled (the sandbox notifies asynchronously). */
+  Future<Void> refundNotices() {
+    List<Future<Void>> sent = List.copyOf(refundNotices);
+    refundNotices.removeAll(sent);
+    return Future.all(sent).mapEmpty();
   }
 
   @Override

@@ -53,7 +53,7 @@ class LatePaymentTest extends DealTestBase {
         .put("amountFen", payment.getLong("amountFen")).put("providerRef", "sbx").encode();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .addAll(node.provider.signedHeaders(body, "n-" + UUID.randomUUID()));
-    return node.payments.notified(headers, Buffer.buffer(body));
+    return node.payments.notified(headers, Buffer.buffer(body)).compose(x -> node.refundNotices());
   }
 
   /** A household that joined, started paying, and let the payment window lapse. */

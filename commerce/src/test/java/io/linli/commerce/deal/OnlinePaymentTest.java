@@ -50,7 +50,8 @@ class OnlinePaymentTest extends DealTestBase {
         .put("paymentId", payment.getString("paymentId")).put("outcome", success ? "SUCCESS" : "FAIL")
         .put("amountFen", payment.getLong("amountFen")).put("providerRef", "sbx").encode();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(f.provider.signedHeaders(body, "n-" + body.hashCode()));
-    return f.payments.notified(headers, Buffer.buffer(body));
+    // A payment that needs refunding is refunded at once; the sandbox then notifies the refund's outcome.
+    return f.payments.notified(headers, Buffer.buffer(body)).compose(x -> f.refundNotices());
   }
 
   private static long orderId(JsonObject joined) {
@@ -164,6 +165,7 @@ class OnlinePaymentTest extends DealTestBase {
       other.clock.advance(Duration.ofHours(3));
       Future.all(f.deadlines.runOnce(), other.deadlines.runOnce(), f.deadlines.runOnce(),
           other.deadlines.runOnce()).await();
+      Future.all(f.refundNotices(), other.refundNotices()).await();
     }
     assertThat(f.status(dealId)).isEqualTo("FAILED");
     for (long order : orders) {
@@ -186,6 +188,7 @@ class OnlinePaymentTest extends DealTestBase {
     awaitStatus(dealId, "FORMED");
     f.clock.advance(Duration.ofHours(3));
     f.deadlines.runOnce().await();
+    f.refundNotices().await();
     assertThat(f.status(dealId)).isEqualTo("CLOSED");
     long refundedTotal = 0;
     for (long order : orders) {
@@ -207,6 +210,7 @@ class OnlinePaymentTest extends DealTestBase {
     JsonObject joined = f.join(a, dealId, 2);
     notify(f.payments.start(a, orderId(joined), null).await(), true).await();
     f.leaves.leave(a, orderId(joined)).await();
+    f.refundNotices().await();
     assertThat(orderStatus(orderId(joined))).isEqualTo("REFUNDED");
     DealCounts after = f.redisCounts(dealId);
     assertThat(after.committedUnits()).isZero();
