@@ -1,15 +1,19 @@
 package io.linli.ops.pages;
 
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -62,6 +66,8 @@ final class Chromium implements AutoCloseable {
             "intl.accept_languages", "zh-CN,zh",
             "download.default_directory", downloads.toString(),
             "download.prompt_for_download", false));
+    // Chromium's own record of network events: which WebSocket URLs a page opened.
+    options.setCapability("goog:loggingPrefs", Map.of("performance", "ALL"));
     service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER.toString()))
         .usingAnyFreePort().withSilent(true).build();
     driver = new ChromeDriver(service, options);
@@ -148,9 +154,17 @@ final class Chromium implements AutoCloseable {
   /** The pages the current document prints on (Chromium's own print to PDF). */
   int printedPages() {
     Map<String, Object> pdf = driver.executeCdpCommand("Page.printToPDF", Map.of("printBackground", false));
-    String text = new String(java.util.Base64.getDecoder().decode((String) pdf.get("data")),
-        java.nio.charset.StandardCharsets.ISO_8859_1);
-    return (int) java.util.regex.Pattern.compile("/Type\\s*/Page[^s]").matcher(text).results().count();
+    String text = new String(Base64.getDecoder().decode((String) pdf.get("data")),
+        StandardCharsets.ISO_8859_1);
+    return (int) Pattern.compile("/Type\\s*/Page[^s]").matcher(text).results().count();
+  }
+
+  /** The URLs of the WebSockets pages opened since the last call, oldest first. */
+  List<String> webSocketsOpened() {
+    return driver.manage().logs().get("performance").getAll().stream()
+        .map(entry -> new JsonObject(entry.getMessage()).getJsonObject("message"))
+        .filter(m -> "Network.webSocketCreated".equals(m.getString("method")))
+        .map(m -> m.getJsonObject("params").getString("url")).toList();
   }
 
   /** A finished download of that name. */

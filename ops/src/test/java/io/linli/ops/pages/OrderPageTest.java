@@ -114,6 +114,9 @@ class OrderPageTest {
     assertThat(chromium.text("#live")).isEqualTo("Live updates on");
 
     // The page's node goes away; the bag is handed over meanwhile, through the other node.
+    long lastSeen = ApiClient.expect(api.get("/api/orders/" + orderId, wang.token()), 200).json()
+        .getJsonArray("history").stream().mapToLong(h -> ((JsonObject) h).getLong("eventId")).max().orElseThrow();
+    chromium.webSocketsOpened();
     pageNode.close().await();
     chromium.until("reconnecting", d -> "reconnecting".equals(d.findElement(By.id("live")).getAttribute("data-state")));
     assertThat(chromium.text("#live")).isEqualTo("Connection lost, reconnecting…");
@@ -124,6 +127,8 @@ class OrderPageTest {
     chromium.screenshot("order-completed-en");
     chromium.until("live again", d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
     assertThat(chromium.find("#pickup").isDisplayed()).as("a used code is gone").isFalse();
+    assertThat(chromium.webSocketsOpened()).as("reconnected asking for what came after the last notice it had")
+        .last().asString().contains("/ws/me?token=").endsWith("&after=" + lastSeen);
     assertThat(timeline()).last().asString().contains("Completed");
     assertThat(chromium.js("return window.__sameDocument === true")).as("still no reload").isEqualTo(true);
     assertThat(chromium.cspViolations()).isEmpty();
