@@ -77,6 +77,8 @@ final class DemoStore {
       out.append("  stream:        ").append(base).append("/api/streams/").append(stream.getString("id")).append('\n');
       if (deal != null) {
         out.append("  deal:          ").append(base).append("/api/deals/").append(deal.getString("id")).append('\n');
+        out.append("  pick list:     ").append(base).append("/store/pick-list.html?deal=").append(deal.getString("id"))
+            .append("  (staff sign-in: ").append(base).append("/store/)\n");
       }
       out.append("  room socket:   ws://localhost:").append(node.port()).append("/ws/streams/")
           .append(stream.getString("id")).append("?token=<viewer token from POST /api/viewers>\n");

@@ -6,6 +6,7 @@ import io.linli.core.http.AccessLog;
 import io.linli.core.http.Api;
 import io.linli.core.http.ProblemHandler;
 import io.linli.core.http.RequestIds;
+import io.linli.web.Pages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -46,6 +47,8 @@ final class HttpApi {
       router.route().handler(new RequestIds()).handler(new AccessLog());
       services.realtime().mount(router);
       services.commerce().mountProviderPages(router);
+      // The browser pages are files, not operations: beside the contract, like the sandbox's pay page.
+      new Pages().mount(router);
       router.route().subRouter(builder.createRouter());
       ProblemHandler problems = new ProblemHandler();
       router.route().failureHandler(problems);

@@ -13,10 +13,13 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A plain HTTP client for tests, the way an outside client sees the API (java.net.http, JSON bodies). */
-final class ApiClient {
-  record Response(int status, String contentType, String text) {
-    JsonObject json() {
+/**
+ * A plain HTTP client for tests, the way an outside client sees the API (java.net.http, JSON bodies). Public for the
+ * browser tests in io.linli.ops.pages.
+ */
+public final class ApiClient {
+  public record Response(int status, String contentType, String text) {
+    public JsonObject json() {
       return new JsonObject(text);
     }
   }
@@ -25,19 +28,19 @@ final class ApiClient {
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
-  ApiClient(int port) {
+  public ApiClient(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  String base() {
+  public String base() {
     return base;
   }
 
-  Response get(String path, String token) {
+  public Response get(String path, String token) {
     return send(request(path, token).GET().build());
   }
 
-  Response post(String path, String token, Object body) {
+  public Response post(String path, String token, Object body) {
     return post(path, token, body, Map.of());
   }
 
@@ -61,7 +64,7 @@ final class ApiClient {
         .POST(HttpRequest.BodyPublishers.ofString(form)).build());
   }
 
-  Response put(String path, String token, Object body) {
+  public Response put(String path, String token, Object body) {
     return send(request(path, token).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build());
   }
@@ -93,9 +96,9 @@ final class ApiClient {
   // ---- the story's steps, each asserting the happy answer ----
 
   /** A store with a product, a live stream and a deal; answers their ids and the owner's token. */
-  record Shop(String storeId, String ownerToken, String productId, String streamId, String dealId) {}
+  public record Shop(String storeId, String ownerToken, String productId, String streamId, String dealId) {}
 
-  Shop openShop(String phone, int threshold, String countBy, int stock, int perBuyerLimit) {
+  public Shop openShop(String phone, int threshold, String countBy, int stock, int perBuyerLimit) {
     Response store = post("/api/stores", null, new JsonObject().put("name", "鲜邻优选·测试店")
         .put("ownerName", "王店长").put("phone", phone).put("password", "password-123"));
     expect(store, 201);
@@ -119,15 +122,15 @@ final class ApiClient {
   }
 
   /** A viewer's id and token. */
-  record Viewer(String id, String token) {}
+  public record Viewer(String id, String token) {}
 
-  Viewer viewer(String nickname) {
+  public Viewer viewer(String nickname) {
     Response r = post("/api/viewers", null, new JsonObject().put("nickname", nickname));
     expect(r, 201);
     return new Viewer(r.json().getString("viewerId"), r.json().getString("token"));
   }
 
-  static Response expect(Response r, int status) {
+  public static Response expect(Response r, int status) {
     if (r.status() != status) {
       throw new AssertionError("expected " + status + " but got " + r.status() + ": " + r.text());
     }

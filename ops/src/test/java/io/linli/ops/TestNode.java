@@ -6,18 +6,18 @@ import java.time.Clock;
 import java.util.Map;
 
 /** A real node for a test class: real Redis and PostgreSQL (a fresh database), a real HTTP port. */
-final class TestNode {
+public final class TestNode {
   private TestNode() {}
 
-  static String freshDatabase() {
+  public static String freshDatabase() {
     return TestPlatform.freshDatabase(Modules.SCHEMAS);
   }
 
-  static Node start(String databaseUrl) {
+  public static Node start(String databaseUrl) {
     return start(databaseUrl, Map.of());
   }
 
-  static Node start(String databaseUrl, Map<String, String> env) {
+  public static Node start(String databaseUrl, Map<String, String> env) {
     LinliConfig config = TestPlatform.config(databaseUrl, env);
     return Node.start(config, Clock.systemUTC()).await();
   }

@@ -25,6 +25,13 @@ public final class OrderService {
       + " left join delivery_slots ds on ds.id = d.slot_id";
   private static final String SELECT = "select o.*, st.timezone," + DELIVERY_COLUMNS
       + " from orders o join stores st on st.id = o.store_id" + DELIVERY_JOIN + " where o.id = $1";
+  /** The same, with what the order page names: the store, the product and the pickup point. */
+  private static final String PAGE_SELECT = "select o.*, st.timezone, st.name as store_name," + DELIVERY_COLUMNS + ","
+      + " p.name as product_name, p.unit as product_unit, pp.name as point_name, pp.address as point_address,"
+      + " pp.opening_hours as point_hours"
+      + " from orders o join stores st on st.id = o.store_id join deals dl on dl.id = o.deal_id"
+      + " join products p on p.id = dl.product_id left join pickup_points pp on pp.id = o.pickup_point_id"
+      + DELIVERY_JOIN + " where o.id = $1";
   private final Platform platform;
   private final StoreService stores;
   private final OrderNotices notices;
@@ -42,13 +49,26 @@ public final class OrderService {
    * (so staff see one the provider could not return, and act).
    */
   public Future<JsonObject> page(Caller caller, long orderId) {
-    return find(orderId).compose(row -> visible(caller, orderId, row).compose(order -> {
+    return find(PAGE_SELECT, orderId).compose(row -> visible(caller, orderId, row).compose(order -> {
       ZoneId zone = ZoneId.of(row.getString("timezone"));
       Future<JsonArray> history = notices.history(orderId, zone, caller.isStaff());
       Future<JsonArray> refunded = refunds.of(orderId, zone);
       return Future.all(history, refunded)
-          .map(x -> order.put("history", history.result()).put("refunds", refunded.result()));
+          .map(x -> named(order, row).put("history", history.result()).put("refunds", refunded.result()));
     }));
+  }
+
+  /** What a person reading the order needs besides ids: whose store (and its time zone), what, and where. */
+  private static JsonObject named(JsonObject order, Row row) {
+    JsonObject point = row.getString("point_name") == null ? null : new JsonObject()
+        .put("name", row.getString("point_name")).put("address", row.getString("point_address"))
+        .put("openingHours", row.getString("point_hours"));
+    return order
+        .put("store", new JsonObject().put("name", row.getString("store_name"))
+            .put("timezone", row.getString("timezone")))
+        .put("product", new JsonObject().put("name", row.getString("product_name"))
+            .put("unit", row.getString("product_unit")))
+        .put("pickupPoint", point);
   }
 
   public Future<JsonObject> get(Caller caller, long orderId) {
@@ -79,7 +99,11 @@ public final class OrderService {
 
   /** The order row, or null. */
   public Future<Row> find(long orderId) {
-    return platform.pool().preparedQuery(SELECT).execute(Tuple.of(orderId))
+    return find(SELECT, orderId);
+  }
+
+  private Future<Row> find(String sql, long orderId) {
+    return platform.pool().preparedQuery(sql).execute(Tuple.of(orderId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
