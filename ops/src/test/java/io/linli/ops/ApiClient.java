@@ -59,7 +59,7 @@ public final class ApiClient {
   }
 
   /** A browser submitting a form (the sandbox's pay page). */
-  Response postForm(String path, String form) {
+  public Response postForm(String path, String form) {
     return send(request(path, null).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build());
   }
