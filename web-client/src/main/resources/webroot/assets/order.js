@@ -1,7 +1,7 @@
 // The household's order page (/o/<orderId> or /order.html?id=<orderId>), phone-first. It shows the order as
 // the server has it (GET /api/orders/{id}: the truth) and listens on the personal socket (/ws/me): every
-// order.updated notice for this order makes it read the order again, so status, timeline and the pickup code
-// change in place. After a drop it reconnects with ?after=<the last eventId it saw> and reads the order once
+// order.updated or order.refund notice for this order makes it read the order again, so status, refunds, timeline
+// and the pickup code change in place. After a drop it reconnects with ?after=<the last eventId it saw> and reads the order once
 // more, so nothing that happened meanwhile is missed.
 import { ApiError, blob, call, viewerToken, yuan } from './api.js';
 import { add, lang, languageSwitch, onChange, problemText, t, translate } from './i18n.js';
@@ -33,6 +33,16 @@ add({
     'order.codeHintPickup': '到自提点时出示取货码或二维码。',
     'order.codeHintDelivery': '收货时把取货码告诉配送员。',
     'order.history': '订单进度',
+    'order.refunds': '退款',
+    'refund.PENDING': '退款中',
+    'refund.SUCCEEDED': '已退回',
+    'refund.FAILED': '未能退回，门店会重新退款',
+    'refund.FAILED_RETRIED': '未能退回，已重新退款',
+    'refund.reason.DEAL_FAILED': '未成团',
+    'refund.reason.LATE_PAYMENT': '付款晚于订单保留时间',
+    'refund.reason.TIER_PRICE': '阶梯价差额',
+    'refund.reason.BUYER_LEFT': '取消订单',
+    'refund.reason.CLAIM': '售后',
     'order.placed': '下单',
     'order.by': '操作：{who}',
     'live.connecting': '正在连接实时更新…',
@@ -64,6 +74,16 @@ add({
     'order.codeHintPickup': 'Show the code or the QR at the pickup point.',
     'order.codeHintDelivery': 'Tell the courier this code when the bag arrives.',
     'order.history': 'Progress',
+    'order.refunds': 'Refunds',
+    'refund.PENDING': 'On its way back',
+    'refund.SUCCEEDED': 'Returned',
+    'refund.FAILED': 'Could not be returned; the store will refund it again',
+    'refund.FAILED_RETRIED': 'Could not be returned; refunded again',
+    'refund.reason.DEAL_FAILED': 'The group did not form',
+    'refund.reason.LATE_PAYMENT': 'Paid after the order was released',
+    'refund.reason.TIER_PRICE': 'Lower tier price',
+    'refund.reason.BUYER_LEFT': 'Order cancelled',
+    'refund.reason.CLAIM': 'After-sales',
     'order.placed': 'Ordered',
     'order.by': 'by {who}',
     'live.connecting': 'Connecting to live updates…',
@@ -133,6 +153,19 @@ function timeline() {
   return entries;
 }
 
+/** Each refund of the order: how much, why, and whether the money is back (one line per attempt). */
+function refunds() {
+  return (order.refunds || []).map((r) => {
+    const state = r.status === 'FAILED' && r.retriedBy ? 'FAILED_RETRIED' : r.status;
+    return el('li', { 'data-status': r.status, 'data-refund-id': r.id },
+      el('strong', { class: 'amount', text: yuan(r.amountFen) }), ' ',
+      el('span', { class: 'what', text: t(`refund.${state}`) }),
+      el('span', { class: 'muted why' }, ' · ', t(`refund.reason.${r.reason}`)),
+      r.settledAt || r.createdAt ? el('time', { datetime: r.settledAt || r.createdAt,
+        text: when(r.settledAt || r.createdAt) }) : null);
+  });
+}
+
 async function showQr(code) {
   if (qr.code === code) return;
   qr.code = code;
@@ -176,6 +209,8 @@ function render() {
   fill(byId('where-label'), label);
   fill(byId('where'), value);
   fill(byId('timeline'), timeline());
+  byId('refunds').hidden = !(order.refunds && order.refunds.length);
+  fill(byId('refund-list'), refunds());
 
   const code = CODE_STATUSES.has(order.status) ? order.pickupCode : null;
   byId('pickup').hidden = !code;
@@ -295,7 +330,7 @@ const live = {
       this.retryMs = 1000;
       if (this.dropped) read(); // the notices replayed after ?after= arrive next; the order is the truth
       this.dropped = false;
-    } else if (frame.type === 'order.updated') {
+    } else if (frame.type === 'order.updated' || frame.type === 'order.refund') {
       if (typeof frame.eventId === 'number') lastEventId = Math.max(lastEventId, frame.eventId);
       if (frame.orderId === orderId) read();
     } else if (frame.type === 'notices.replayed' && frame.truncated) {

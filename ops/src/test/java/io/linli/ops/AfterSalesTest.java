@@ -264,6 +264,14 @@ class AfterSalesTest {
     assertThat(approved.getJsonObject("refund").getString("status")).isIn("PENDING", "SUCCEEDED");
     assertThat(approved.getJsonObject("refund").getLong("amountFen")).isEqualTo(2500);
     assertThat(awaitRefund(secondPath, store.shop.ownerToken(), "SUCCEEDED").getLong("amountFen")).isEqualTo(2500);
+    // The order stays COMPLETED, yet the household is told its money is back (order.refund on its sockets).
+    JsonObject told = ApiClient.expect(api.get("/api/me/order-events", buyer.token()), 200).json()
+        .getJsonArray("events").stream().map(e -> (JsonObject) e).filter(e -> "order.refund".equals(e.getString("type")))
+        .findFirst().orElseThrow();
+    assertThat(told.getJsonObject("refund").getString("reason")).isEqualTo("CLAIM");
+    assertThat(told.getJsonObject("refund").getString("claimId")).isEqualTo(second.getString("id"));
+    assertThat(told.getJsonObject("refund").getString("status")).isEqualTo("SUCCEEDED");
+    assertThat(told.getLong("refundedFen")).isEqualTo(2500);
     assertThat(approved.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("to")).toList())
         .containsExactly("OPEN", "ESCALATED", "APPROVED");
     assertThat(approved.getJsonArray("events").getJsonObject(2).getString("actorKind")).isEqualTo("STAFF");

@@ -40,6 +40,26 @@ public final class ApiClient {
     return send(request(path, token).GET().build());
   }
 
+  /** The answer as bytes, with its headers: what a browser saves for a download. */
+  public HttpResponse<byte[]> download(String path, String token) {
+    try {
+      return http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A CSV answer's text after its UTF-8 byte-order mark (which every CSV answer starts with, for Excel). */
+  public static String csv(Response r) {
+    if (!r.text().startsWith("\uFEFF")) {
+      throw new AssertionError("a CSV without its byte-order mark: " + r.text());
+    }
+    return r.text().substring(1);
+  }
+
   public Response post(String path, String token, Object body) {
     return post(path, token, body, Map.of());
   }
@@ -59,7 +79,7 @@ public final class ApiClient {
   }
 
   /** A browser submitting a form (the sandbox's pay page). */
-  Response postForm(String path, String form) {
+  public Response postForm(String path, String form) {
     return send(request(path, null).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build());
   }

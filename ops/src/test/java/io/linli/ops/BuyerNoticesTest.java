@@ -188,6 +188,80 @@ class BuyerNoticesTest {
   }
 
   @Test
+  void aRefundThatLeavesTheStatusAsItWasIsToldToTheHouseholdAndReplayedAfterAReconnect() {
+    ApiClient.Shop shop = apiA.openShop("13900000084", 1, "BUYERS", 10, 2);
+    ApiClient.expect(apiA.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
+        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    String dealId = ApiClient.expect(apiA.post("/api/streams/" + shop.streamId() + "/deals", shop.ownerToken(),
+        new JsonObject().put("productId", shop.productId()).put("groupPriceFen", 2990).put("threshold", 1)
+            .put("countBy", "BUYERS").put("stock", 10).put("perBuyerLimit", 1)
+            .put("tiers", new JsonArray().add(new JsonObject().put("minCount", 2).put("priceFen", 2490)))
+            .put("endsAt", java.time.OffsetDateTime.now().plusDays(1).toString())), 201).json().getString("id");
+    ApiClient.Viewer wang = apiA.viewer("小王");
+    ApiClient.Viewer li = apiA.viewer("小李");
+    RoomClient wangMe = RoomClient.personal(b.port(), "token=" + wang.token());
+    RoomClient wangRoom = new RoomClient(a.port(), shop.streamId(), wang.token());
+    RoomClient liMe = RoomClient.personal(a.port(), "token=" + li.token());
+    wangMe.await(type("me.ready"), WAIT);
+    wangRoom.await(type("room.snapshot"), WAIT);
+    liMe.await(type("me.ready"), WAIT);
+
+    String wangOrder = joinDeal(dealId, wang);
+    pay(wangOrder, wang, "pay-w");
+    long confirmed = wangMe.await(status("CONFIRMED"), WAIT).getLong("eventId"); // the group formed with him
+    String liOrder = joinDeal(dealId, li);
+    String liPayment = pay(liOrder, li, "pay-l");
+    liMe.await(status("PAID"), WAIT);
+    // 小李's bank cannot take the money back (the sandbox's switch for his payment's next refund).
+    ApiClient.expect(apiA.postForm("/sandbox/pay/" + liPayment + "/next-refund", "outcome=ABNORMAL"), 200);
+    wangMe.close(); // 小王's phone goes into a lift
+
+    // The deal closes at the second tier: each household gets 500 fen back, and no order changes status for it.
+    ApiClient.expect(apiA.post("/api/deals/" + dealId + "/close", shop.ownerToken(), null), 200);
+    JsonObject inRoom = wangRoom.await(type("order.refund"), WAIT);
+    assertThat(inRoom.getString("orderId")).isEqualTo(wangOrder);
+    assertThat(inRoom.containsKey("seq")).as("personal frames carry no room seq").isFalse();
+    JsonObject refund = inRoom.getJsonObject("refund");
+    assertThat(refund.getString("status")).isEqualTo("SUCCEEDED");
+    assertThat(refund.getString("reason")).isEqualTo("TIER_PRICE");
+    assertThat(refund.getLong("amountFen")).isEqualTo(500);
+    assertThat(refund.getString("id")).isEqualTo(ApiClient.expect(apiA.get("/api/orders/" + wangOrder, wang.token()),
+        200).json().getJsonArray("refunds").getJsonObject(0).getString("id"));
+    assertThat(inRoom.getLong("paidFen") - inRoom.getLong("refundedFen")).as("the ledger: paid minus refunded")
+        .isEqualTo(ledger(wangOrder)).isEqualTo(2490);
+    assertThat(inRoom.getLong("eventId")).isGreaterThan(confirmed);
+
+    JsonObject failed = liMe.await(type("order.refund"), WAIT);
+    assertThat(failed.getString("orderId")).isEqualTo(liOrder);
+    assertThat(failed.getJsonObject("refund").getString("status")).isEqualTo("FAILED");
+    assertThat(failed.getJsonObject("refund").getString("outcome")).isEqualTo("ABNORMAL");
+    assertThat(failed.getJsonObject("refund").getString("failure")).contains("ABNORMAL");
+    assertThat(failed.getLong("paidFen") - failed.getLong("refundedFen")).as("nothing came back")
+        .isEqualTo(ledger(liOrder)).isEqualTo(2990);
+
+    // Back from the lift, on the other node: the refund notice is replayed from the record, once.
+    RoomClient back = RoomClient.personal(b.port(), "token=" + wang.token() + "&after=" + confirmed);
+    assertThat(back.await(type("notices.replayed"), WAIT).getInteger("count")).isEqualTo(1);
+    assertThat(back.frames("order.refund")).singleElement()
+        .satisfies(n -> assertThat(n.getLong("eventId")).isEqualTo(inRoom.getLong("eventId")));
+    assertThat(back.frames("order.updated")).as("his order's status did not change").isEmpty();
+    JsonArray overHttp = ApiClient.expect(apiB.get("/api/me/order-events?after=" + confirmed, wang.token()), 200)
+        .json().getJsonArray("events");
+    assertThat(overHttp).singleElement().satisfies(e -> assertThat(((JsonObject) e).getString("type"))
+        .isEqualTo("order.refund"));
+    sleep(300);
+    assertThat(wangRoom.frames("order.refund")).as("once per socket").hasSize(1);
+    assertThat(liMe.frames("order.refund")).hasSize(1);
+    assertThat(liMe.frames().toString()).doesNotContain(wangOrder);
+    assertThat(ApiClient.expect(apiA.get("/api/orders/" + wangOrder, wang.token()), 200).json()
+        .getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("status")).toList())
+        .as("the history is status changes only").containsExactly("PAID", "CONFIRMED");
+    back.close();
+    wangRoom.close();
+    liMe.close();
+  }
+
+  @Test
   void strangersAndStaffAreRefused() {
     ApiClient.Shop shop = apiA.openShop("13900000083", 1, "BUYERS", 10, 2);
     assertThat(RoomClient.personal(a.port(), null).closeCode(WAIT)).isEqualTo(4401);
@@ -208,6 +282,19 @@ class BuyerNoticesTest {
   private static String join(ApiClient.Shop shop, ApiClient.Viewer v, int quantity) {
     return ApiClient.expect(apiA.post("/api/deals/" + shop.dealId() + "/join", v.token(),
         new JsonObject().put("quantity", quantity)), 201).json().getJsonObject("order").getString("id");
+  }
+
+  private static String joinDeal(String dealId, ApiClient.Viewer v) {
+    return ApiClient.expect(apiA.post("/api/deals/" + dealId + "/join", v.token(),
+        new JsonObject().put("quantity", 1)), 201).json().getJsonObject("order").getString("id");
+  }
+
+  /** Pays on node A's sandbox page; answers the payment id. */
+  private static String pay(String orderId, ApiClient.Viewer v, String key) {
+    JsonObject payment = ApiClient.expect(apiA.post("/api/orders/" + orderId + "/payments", v.token(), null,
+        Map.of("Idempotency-Key", key)), 201).json();
+    ApiClient.expect(apiA.postForm(payment.getString("payUrl"), "outcome=pay"), 200);
+    return payment.getString("paymentId");
   }
 
   private static long ledger(String orderId) {

@@ -273,7 +273,10 @@ class DeliveryFlowTest extends OneNodeTest {
     assertThat(sheet.encode()).doesNotContain(code);
     ApiClient.Response csv = ApiClient.expect(api.get(sheetUrl + "?format=csv", shop.ownerToken()), 200);
     assertThat(csv.contentType()).startsWith("text/csv");
-    List<String> lines = csv.text().lines().toList();
+    assertThat(api.download(sheetUrl + "?format=csv", shop.ownerToken())
+        .headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d)
+        .startsWith("attachment; filename=\"delivery-run-" + asap).endsWith(".csv\""));
+    List<String> lines = ApiClient.csv(csv).lines().toList();
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).isEqualTo("slot,date,stop,community,address,nickname,phone_tail,order_id,product,"
         + "quantity,status,amount_fen");

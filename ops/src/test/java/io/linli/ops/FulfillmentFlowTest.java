@@ -9,10 +9,12 @@ import com.google.zxing.qrcode.QRCodeReader;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -47,9 +49,17 @@ class FulfillmentFlowTest extends OneNodeTest {
     ApiClient.Response csv = ApiClient.expect(api.get("/api/deals/" + shop.dealId() + "/pick-list?format=csv",
         shop.ownerToken()), 200);
     assertThat(csv.contentType()).startsWith("text/csv");
-    assertThat(csv.text().lines().toList()).hasSize(3)
+    assertThat(ApiClient.csv(csv).lines().toList()).hasSize(3)
         .first().asString().startsWith("pickup_point,address,product,order_id,nickname,phone_tail,quantity");
     assertThat(csv.text()).contains("幸福里3号楼·张阿姨家", "小王", "5678", wangOrder);
+    // Saved as a file that Excel on Windows opens as UTF-8: the byte-order mark EF BB BF comes first.
+    HttpResponse<byte[]> file = api.download("/api/deals/" + shop.dealId() + "/pick-list?format=csv",
+        shop.ownerToken());
+    assertThat(Arrays.copyOf(file.body(), 3)).containsExactly(0xEF, 0xBB, 0xBF);
+    assertThat(new String(file.body(), 3, file.body().length - 3, StandardCharsets.UTF_8))
+        .startsWith("pickup_point,").contains("幸福里3号楼·张阿姨家");
+    assertThat(file.headers().firstValue("Content-Disposition"))
+        .contains("attachment; filename=\"pick-list-" + shop.dealId() + ".csv\"");
 
     // Nothing can be handed over before it is packed and has arrived.
     assertThat(api.post("/api/orders/" + wangOrder + "/arrive", shop.ownerToken(), null).status()).isEqualTo(409);

@@ -264,7 +264,7 @@ public final class ClaimService {
                               "is more than is left to refund on the order's payment"))
                           : Future.succeededFuture(r));
                 }))))
-        .compose(r -> r == null ? Future.succeededFuture() : refunds.ask(r))
+        .compose(refunds::sendAfterCommit)
         .compose(x -> claimJson(claimId));
   }
 

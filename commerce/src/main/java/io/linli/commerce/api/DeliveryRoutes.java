@@ -62,13 +62,8 @@ public final class DeliveryRoutes {
       if (!csv) {
         return runSheet.json(c, storeId, slotId, date).map(Reply::ok);
       }
-      return runSheet.csv(c, storeId, slotId, date).map(text -> {
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"delivery-run-" + Ids.toText(slotId)
-                + (date == null ? "" : "-" + date) + ".csv\"")
-            .end(text);
-        return Reply.ok(new JsonObject());
-      });
+      return runSheet.csv(c, storeId, slotId, date).map(text -> CsvDownload.send(ctx,
+          "delivery-run-" + Ids.toText(slotId) + (date == null ? "" : "-" + date) + ".csv", text));
     });
   }
 

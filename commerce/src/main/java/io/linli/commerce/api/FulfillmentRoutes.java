@@ -81,12 +81,8 @@ public final class FulfillmentRoutes {
       if (!csv) {
         return pickList.json(c, dealId).map(Reply::ok);
       }
-      return pickList.csv(c, dealId).map(text -> {
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"pick-list-" + Ids.toText(dealId) + ".csv\"")
-            .end(text);
-        return Reply.ok(new JsonObject());
-      });
+      return pickList.csv(c, dealId)
+          .map(text -> CsvDownload.send(ctx, "pick-list-" + Ids.toText(dealId) + ".csv", text));
     });
   }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -193,21 +194,22 @@ public final class DealService implements SnapshotSource {
             .preparedQuery("update deals d set status = 'CLOSED', closed_at = now() where id = $1"
                 + " and status = 'FORMED' returning " + RECORDED_COUNT + " as count")
             .execute(Tuple.of(dealId))
-            .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            .compose(rows -> rows.size() == 0 ? Future.<DealOutcomes.Refunds>succeededFuture(null)
                 : confirmOrders(tx, dealId)
                     .compose(x -> TierPricing.apply(tx, dealId,
                         deal.ladder().priceAt(rows.iterator().next().getLong("count").intValue())))
-                    .map(adjusted -> {
+                    .compose(adjusted -> {
                       metrics.tierAdjusted.increment(adjusted);
-                      return true;
+                      // What was paid above the lowered price is claimed in the same commit.
+                      return outcomes.closed(tx, dealId);
                     })))
-        .compose(closed -> closed
-            ? statusChanged(dealId, DealStatus.CLOSED).compose(x -> outcomes.closed(dealId)).map(true)
+        .compose(refunds -> refunds != null
+            ? statusChanged(dealId, DealStatus.CLOSED).compose(x -> refunds.send()).map(true)
             : Future.succeededFuture(false)));
   }
 
   /** Missed its threshold: every order is cancelled, once (the update only runs on OPEN). */
-  Future<Boolean> fail(SqlClient tx, long dealId) {
+  Future<Boolean> fail(SqlConnection tx, long dealId) {
     return tx.preparedQuery("update deals set status = 'FAILED', closed_at = now() where id = $1"
             + " and status = 'OPEN' returning id")
         .execute(Tuple.of(dealId))
@@ -268,9 +270,12 @@ public final class DealService implements SnapshotSource {
     return form(dealId)
         .compose(formed -> close(dealId))
         .compose(closed -> closed ? Future.succeededFuture(true)
-            : platform.pool().withTransaction(tx -> fail(tx, dealId))
-                .compose(failed -> failed
-                    ? statusChanged(dealId, DealStatus.FAILED).compose(x -> outcomes.failed(dealId)).map(true)
+            // The refunds are claimed in the transaction that cancels the orders: one commit for both.
+            : platform.pool().withTransaction(tx -> fail(tx, dealId)
+                    .compose(failed -> failed ? outcomes.failed(tx, dealId)
+                        : Future.<DealOutcomes.Refunds>succeededFuture(null)))
+                .compose(refunds -> refunds != null
+                    ? statusChanged(dealId, DealStatus.FAILED).compose(x -> refunds.send()).map(true)
                     : Future.succeededFuture(false)));
   }
 

@@ -2,6 +2,7 @@ package io.linli.commerce.deal;
 
 import io.linli.commerce.deal.JoinOutcome.Accepted;
 import io.linli.commerce.deal.JoinOutcome.NoState;
+import io.linli.commerce.order.OrderDeliveries;
 import io.linli.commerce.order.OrderPickups;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.core.Platform;
@@ -16,7 +17,7 @@ import io.vertx.sqlclient.Tuple;
  * A payment that arrives after its order's hold lapsed revives the order when the deal can still take it:
  * the order was cancelled by the hold sweep (not withdrawn, not failed with its deal), the deal takes orders
  * (OPEN or FORMED, before its end; a paused deal takes none), and the stock, the household's limit and its
- * pickup point's daily capacity allow.
+ * pickup point's daily capacity (or its delivery slot's) allow.
  * Redis reserves first (deal_revive.lua, counted as paid at once), then the record takes the units with the
  * order writer's own guards and the order is PAID again, inside the transaction that holds the payment's and
  * the order's row locks: one notification decides, whatever its duplicates do. Anything else is refunded by
@@ -112,8 +113,9 @@ public final class LatePayments {
     /**
      * The record has the last word, with the order writer's guards: the deal row locked and still taking
      * orders, its sold units within stock, the household's units within the limit, and a place at its pickup
-     * point if that point takes only so many bags a day. A refusal rolls back to the savepoint (the payment
-     * itself stays recorded) and gives the Redis reservation back.
+     * point if that point takes only so many bags a day, or in its delivery slot if that slot takes only so many
+     * orders a day. A refusal rolls back to the savepoint (the payment itself stays recorded) and gives the Redis
+     * reservation back.
      */
     private Future<Boolean> record(SqlConnection tx, long orderId, long viewerId, int quantity) {
       long dealId = deal.id();
@@ -131,8 +133,10 @@ public final class LatePayments {
               : tx.preparedQuery(OrderWriter.TAKE_LIMIT)
                   .execute(Tuple.of(dealId, viewerId, quantity, deal.perBuyerLimit()))
                   .map(rs -> rs.rowCount() == 1))
-          // Its cancellation gave its place at a point with a daily capacity back: it needs one again.
+          // Its cancellation gave its place at a point with a daily capacity, or in a delivery slot with a capacity,
+          // back: it needs one again.
           .compose(ok -> !ok ? Future.succeededFuture(false) : OrderPickups.bookAgain(tx, orderId))
+          .compose(ok -> !ok ? Future.succeededFuture(false) : OrderDeliveries.bookAgain(tx, orderId))
           .compose(ok -> !ok ? Future.succeededFuture(false)
               : tx.preparedQuery("select set_config('linli.reason', $1, true)").execute(Tuple.of(REVIVED))
                   .compose(x -> tx.preparedQuery("update orders set status = 'PAID', hold_expires_at = null,"

@@ -49,17 +49,20 @@ public final class LeaveService {
       boolean counted = !"PENDING_PAYMENT".equals(status);
       return cancelInRecord(order)
           // Only the call that cancelled it gives the units back: a retried withdrawal moves nothing.
-          .compose(cancelled -> !cancelled ? Future.succeededFuture()
+          .compose(refunds -> refunds == null ? Future.succeededFuture()
               : counters.leave(order.getLong("deal_id"), caller.id(), order.getInteger("quantity"), counted)
                   .compose(x -> announce(order.getLong("deal_id")))
-                  .compose(x -> "PAID".equals(status) ? outcomes.withdrawn(orderId) : Future.succeededFuture()))
+                  .compose(x -> refunds.send()))
           .compose(x -> orders.find(orderId))
           .map(OrderService::toJson);
     });
   }
 
-  /** Answers whether this call cancelled the order. */
-  private Future<Boolean> cancelInRecord(Row order) {
+  /**
+   * Cancels the order and claims the refund of what it paid, in one transaction. Answers the refunds to send, or
+   * null when this call did not cancel it.
+   */
+  private Future<DealOutcomes.Refunds> cancelInRecord(Row order) {
     long dealId = order.getLong("deal_id");
     int quantity = order.getInteger("quantity");
     return platform.pool().withTransaction(tx -> tx
@@ -70,12 +73,13 @@ public final class LeaveService {
                 + " and status = $2").execute(Tuple.of(order.getLong("id"), order.getString("status")))
             : Future.failedFuture(Problem.conflict("deal-formed", "The group has formed",
                 "The group has formed (or the deal ended); the order can no longer be withdrawn.")))
-        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+        .compose(updated -> updated.rowCount() == 0 ? Future.<DealOutcomes.Refunds>succeededFuture(null)
             : tx.preparedQuery("update deals set sold_units = sold_units - $2 where id = $1")
                 .execute(Tuple.of(dealId, quantity))
                 .compose(x -> tx.preparedQuery("update deal_buyers set units = units - $3 where deal_id = $1"
                     + " and viewer_id = $2").execute(Tuple.of(dealId, order.getLong("viewer_id"), quantity)))
-                .map(true)));
+                // What it paid is claimed with the cancellation, so no crash can leave it cancelled and unpaid back.
+                .compose(x -> outcomes.withdrawn(tx, order.getLong("id")))));
   }
 
   private Future<Void> announce(long dealId) {

@@ -1,5 +1,6 @@
 package io.linli.commerce.payment;
 
+import io.linli.commerce.deal.DealOutcomes;
 import io.linli.commerce.deal.LatePayments;
 import io.linli.commerce.deal.PaidOrders;
 import io.linli.commerce.order.OrderService;
@@ -19,7 +20,8 @@ import io.vertx.sqlclient.Tuple;
  * provider tells us the outcome in a signed notification. A notification is handled once whatever happens to
  * it on the way (duplicates, reordering). A payment for an order whose hold lapsed revives the order if the deal
  * still has room for it ({@link LatePayments}); any other payment for an order that no longer waits for one is
- * refunded. The payment's row lock makes that one revive or one refund, never both.
+ * refunded, its refund claimed in the transaction that records the payment. The payment's row lock makes that one
+ * revive or one refund, never both.
  */
 public final class PaymentService {
   private enum Settled { NOTHING, FAILED, PAID, REVIVED, LATE }
@@ -108,11 +110,11 @@ public final class PaymentService {
               }
               Row p = rows.iterator().next();
               if (!"CREATED".equals(p.getString("status"))) {
-                return Future.succeededFuture(new Outcome(Settled.NOTHING, p));
+                return Future.succeededFuture(new Outcome(Settled.NOTHING, p, null));
               }
               if (!n.succeeded()) {
                 return tx.preparedQuery("update payments set status = 'FAILED', updated_at = now() where id = $1")
-                    .execute(Tuple.of(n.paymentId())).map(new Outcome(Settled.FAILED, p));
+                    .execute(Tuple.of(n.paymentId())).map(new Outcome(Settled.FAILED, p, null));
               }
               if (n.amountFen() != p.getLong("amount_fen")) {
                 return Future.failedFuture(Problem.validation("amountFen", "does not match the payment"));
@@ -126,10 +128,12 @@ public final class PaymentService {
                   .compose(x -> waiting
                       ? tx.preparedQuery("update orders set status = 'PAID', hold_expires_at = null,"
                           + " updated_at = now() where id = $1").execute(Tuple.of(p.getLong("order_id")))
-                          .map(new Outcome(Settled.PAID, p))
+                          .map(new Outcome(Settled.PAID, p, null))
                       : late.revive(tx, p.getLong("order_id"), p.getString("order_status"), p.getLong("deal_id"),
                           p.getLong("viewer_id"), p.getInteger("quantity"))
-                          .map(revived -> new Outcome(revived ? Settled.REVIVED : Settled.LATE, p)));
+                          // Not revived: its refund is claimed in the transaction that records the payment.
+                          .compose(revived -> revived ? Future.succeededFuture(new Outcome(Settled.REVIVED, p, null))
+                              : refunds.late(tx, n.paymentId()).map(r -> new Outcome(Settled.LATE, p, r))));
             }))
         // The record did not take the revive (the transaction failed): nor does Redis.
         .recover(e -> late.undo().transform(x -> Future.<Outcome>failedFuture(e)))
@@ -137,10 +141,10 @@ public final class PaymentService {
           case PAID -> paidOrders.paid(outcome.row().getLong("deal_id"), outcome.row().getLong("viewer_id"),
               outcome.row().getInteger("quantity"), outcome.row().getLong("order_id"));
           case REVIVED -> late.committed();
-          case LATE -> refunds.late(outcome.row().getLong("order_id"));
+          case LATE -> outcome.refunds().send();
           default -> Future.succeededFuture();
         });
   }
 
-  private record Outcome(Settled settled, Row row) {}
+  private record Outcome(Settled settled, Row row, DealOutcomes.Refunds refunds) {}
 }

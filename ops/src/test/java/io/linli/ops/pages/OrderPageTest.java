@@ -194,6 +194,43 @@ class OrderPageTest {
   }
 
   @Test
+  void aRefundShowsUpInPlaceThoughTheOrderKeepsItsStatus() {
+    ApiClient.Shop shop = api.openShop("13900000098", 1, "BUYERS", 10, 3);
+    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
+        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    String dealId = ApiClient.expect(api.post("/api/streams/" + shop.streamId() + "/deals", shop.ownerToken(),
+        new JsonObject().put("productId", shop.productId()).put("groupPriceFen", 2990).put("threshold", 1)
+            .put("countBy", "BUYERS").put("stock", 10).put("perBuyerLimit", 1)
+            .put("tiers", new JsonArray().add(new JsonObject().put("minCount", 2).put("priceFen", 2490)))
+            .put("endsAt", OffsetDateTime.now().plusDays(1).toString())), 201).json().getString("id");
+    ApiClient.Viewer wang = viewer("小王", "13812345670");
+    String orderId = payFor(dealId, wang);
+    awaitStatus(orderId, wang, "CONFIRMED"); // the group formed with this payment
+    payFor(dealId, viewer("小李", "13812345671")); // the second household: the deal will close at the next tier
+
+    chromium.forgetEverything(api.base());
+    chromium.js("localStorage.setItem('linli.viewer.token', arguments[0])", wang.token());
+    chromium.open(api.base() + "/o/" + orderId);
+    chromium.untilText("#status", "已成团，备货中");
+    assertThat(chromium.find("#refunds").isDisplayed()).as("nothing refunded yet").isFalse();
+    chromium.until("live", d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+    chromium.js("window.__sameDocument = true;");
+
+    // The deal closes at 24.90: 5.00 goes back to 小王, and his order stays CONFIRMED (no order.updated for it).
+    ApiClient.expect(other.post("/api/deals/" + dealId + "/close", shop.ownerToken(), null), 200);
+    chromium.untilText("#refund-list li .what", "已退回");
+    assertThat(chromium.text("#refund-list li .amount")).isEqualTo("¥5.00");
+    assertThat(chromium.text("#refund-list li .why")).contains("阶梯价差额");
+    assertThat(chromium.text("#status")).isEqualTo("已成团，备货中");
+    assertThat(chromium.js("return window.__sameDocument === true")).as("no reload").isEqualTo(true);
+    chromium.screenshot("order-refunded-tier");
+    chromium.find("#lang").click();
+    chromium.untilText("#refund-list li .what", "Returned");
+    assertThat(chromium.text("#refunds h2")).isEqualTo("Refunds");
+    assertThat(chromium.cspViolations()).isEmpty();
+  }
+
+  @Test
   void statusWordsCoverEveryStatusAndTakeNewOnesGracefully() {
     chromium.forgetEverything(api.base());
     chromium.open(api.base() + "/order.html");
@@ -249,6 +286,32 @@ class OrderPageTest {
     return ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", v.token(),
         new JsonObject().put("quantity", quantity).put("pickupPointId", point)), 201).json()
         .getJsonObject("order").getString("id");
+  }
+
+  /** Joins the deal (one unit, the store's counter) and pays on the sandbox's page; answers the order id. */
+  private static String payFor(String dealId, ApiClient.Viewer v) {
+    String orderId = ApiClient.expect(api.post("/api/deals/" + dealId + "/join", v.token(),
+        new JsonObject().put("quantity", 1)), 201).json().getJsonObject("order").getString("id");
+    JsonObject payment = ApiClient.expect(api.post("/api/orders/" + orderId + "/payments", v.token(), null), 201)
+        .json();
+    ApiClient.expect(api.postForm(payment.getString("payUrl"), "outcome=pay"), 200);
+    awaitStatus(orderId, v, "PAID", "CONFIRMED");
+    return orderId;
+  }
+
+  private static void awaitStatus(String orderId, ApiClient.Viewer v, String... wanted) {
+    String status = null;
+    for (int i = 0; i < 200 && (status == null || !List.of(wanted).contains(status)); i++) {
+      status = api.get("/api/orders/" + orderId, v.token()).json().getString("status");
+      if (!List.of(wanted).contains(status)) {
+        try {
+          Thread.sleep(25);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    assertThat(status).isIn((Object[]) wanted);
   }
 
   private static int freePort() {
