@@ -95,7 +95,9 @@ final class RoomClient implements WebSocket.Listener, AutoCloseable {
       }
       sleep(20);
     }
-    throw new AssertionError("deal " + dealId + " never matched; last seen " + last);
+    throw new AssertionError("deal " + dealId + " never matched; last seen " + last + "; frames "
+        + frames.stream().map(f -> f.getString("type") + "#" + f.getValue("seq")).toList()
+        + (closeCode.isDone() ? "; closed " + closeCode.join() : ""));
   }
 
   private JsonObject latestDeal(String dealId) {
