@@ -53,6 +53,20 @@ class BadInputTest extends OneNodeTest {
     assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("quantity");
   }
 
+  /** The node remembers bodies and path parameters it found valid; that lets no other body or path through. */
+  @Test
+  void validInputsSeenBeforeLetNothingElseThrough() {
+    for (int i = 0; i < 3; i++) {
+      problem(api.post(join(), viewer.token(), "{\"quantity\":0}"), 422);
+    }
+    ApiClient.Response extra = api.post(join(), viewer.token(), "{\"quantity\":0,\"extra\":1}");
+    problem(extra, 400);
+    ApiClient.Response text = api.post(join(), viewer.token(), "{\"quantity\":\"0\"}");
+    problem(text, 400);
+    assertThat(text.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("quantity");
+    problem(api.post("/api/deals/" + "A".repeat(33) + "/join", viewer.token(), "{\"quantity\":0}"), 400);
+  }
+
   @Test
   void missingField() {
     ApiClient.Response r = api.post("/api/stores/" + shop.storeId() + "/products", shop.ownerToken(),
