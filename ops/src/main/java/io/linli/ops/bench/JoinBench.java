@@ -68,7 +68,10 @@ public final class JoinBench {
       Pool pool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(4))
           .connectingTo(DatabaseUrl.parse(options.databaseUrl()).connectOptions()).using(vertx).build();
       Context context = vertx.getOrCreateContext();
-      SetupApi api = new SetupApi(http, options.port());
+      // The setup calls between runs get a client of their own, one connection per call: on the load's pool, the
+      // first call after a run sometimes never got a connection while the run's idle connections were closing.
+      SetupApi api = new SetupApi(vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(false))
+          .build(), options.port());
       Tokens tokens = new Tokens(vertx, options.tokenSecret(), Duration.ofHours(12), Duration.ofDays(1));
 
       Sale sale = Sale.open(api);

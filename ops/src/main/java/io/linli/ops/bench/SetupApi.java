@@ -33,9 +33,9 @@ final class SetupApi {
   }
 
   /**
-   * A GET is tried again if it has no answer within {@link #ATTEMPT_SECONDS}: twice a read of the deal right after
-   * a run waited forever, with no connection to the node open and none being opened (the request lost in the load
-   * client's pool as its last idle connections closed). A POST is not repeated; it fails instead of hanging.
+   * A GET is tried again if it has no answer within {@link #ATTEMPT_SECONDS}; a POST is not repeated, it fails
+   * instead of hanging. (On the load's own client, the first call after a run sometimes waited forever, with no
+   * connection to the node open or being opened; JoinBench now gives these calls a client of their own.)
    */
   private JsonObject call(HttpMethod method, String path, String token, JsonObject body) {
     for (int attempt = 1; ; attempt++) {
