@@ -9,7 +9,8 @@
 # Ctrl-C included.
 #
 # Environment: LINLI_* variables (e.g. LINLI_DB_POOL_SIZE) reach the node; NODE_JAVA_OPTS and GEN_JAVA_OPTS are
-# added to the node's and the generator's java command lines (e.g. NODE_JAVA_OPTS=-XX:StartFlightRecording=...).
+# added to the node's (started by ops/bin/linli, as the product is) and the generator's java command lines
+# (e.g. NODE_JAVA_OPTS=-XX:StartFlightRecording=...).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -123,9 +124,9 @@ LINLI_TOKEN_SECRET="$(head -c 32 /dev/urandom | base64)"
 export LINLI_TOKEN_SECRET LINLI_REDIS_URL LINLI_DATABASE_URL
 export LINLI_LOG_LEVEL="${LINLI_LOG_LEVEL:-WARN}"
 log "starting the node on 127.0.0.1:$BENCH_NODE_PORT (LINLI_DB_POOL_SIZE=${LINLI_DB_POOL_SIZE:-16 (default)})"
-# shellcheck disable=SC2086
-java ${NODE_JAVA_OPTS:-} -Dlinli.bench.rowLock=true -jar "$JAR" serve --port "$BENCH_NODE_PORT" \
-  >"$WORK/node.log" 2>&1 &
+# Launched as the product is (ops/bin/linli: its JVM options), with the row-lock baseline mounted.
+LINLI_JAR="$JAR" LINLI_JAVA_OPTS="${NODE_JAVA_OPTS:-} -Dlinli.bench.rowLock=true" \
+  "$ROOT/ops/bin/linli" serve --port "$BENCH_NODE_PORT" >"$WORK/node.log" 2>&1 &
 NODE_PID=$!
 for _ in $(seq 1 600); do
   curl -fsS "http://127.0.0.1:$BENCH_NODE_PORT/health/ready" >/dev/null 2>&1 && break

@@ -3,13 +3,18 @@ package io.linli.ops;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.RequestBody;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
@@ -85,10 +90,12 @@ final class InlineValidation implements Handler<RoutingContext> {
    * vertx-openapi first tries to read a parameter's text as JSON, even when its schema says string: a UUID
    * Idempotency-Key or an id then costs a Jackson parse failure (an exception with its stack trace) on every
    * request, and a key such as {@code 1.5} would become a number and fail validation. A parameter whose schema
-   * is a string is its text; it is validated as it came.
+   * is a string is its text; it is validated as it came. Path parameters and bodies found valid once are not
+   * walked through their schema again ({@link KnownValid}).
    */
   static final class StringParameters extends RequestValidatorImpl {
     private final OpenAPIContract contract;
+    private final KnownValid known = new KnownValid();
 
     StringParameters(Vertx vertx, OpenAPIContract contract) {
       super(vertx, contract);
@@ -101,13 +108,49 @@ final class InlineValidation implements Handler<RoutingContext> {
           || !(value.get() instanceof String text)) {
         return super.validateParameter(parameter, value);
       }
+      // Path parameters repeat (the hot deal's id); headers such as Idempotency-Key are new each time.
+      boolean remembered = parameter.getIn() == Location.PATH;
+      if (remembered && known.text(parameter, text) != null) {
+        return new RequestParameterImpl(text);
+      }
       OutputUnit result = contract.getSchemaRepository().validator(parameter.getSchema()).validate(text);
       try {
         result.checkValidity();
       } catch (JsonSchemaValidationException e) {
         throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
       }
+      if (remembered) {
+        known.textValid(parameter, text, Boolean.TRUE);
+      }
       return new RequestParameterImpl(text);
+    }
+
+    /** A body seen valid before is valid again: the handler gets its own copy of what it decoded to. */
+    @Override
+    public RequestParameter validateBody(RequestBody body, ValidatableRequest request) {
+      RequestParameter raw = request.getBody();
+      if (body == null || raw == null || !(raw.get() instanceof Buffer bytes) || bytes.length() == 0) {
+        return super.validateBody(body, request);
+      }
+      Object decoded = known.body(body, request.getContentType(), bytes);
+      if (decoded != null) {
+        return new RequestParameterImpl(copyOf(decoded));
+      }
+      RequestParameter validated = super.validateBody(body, request);
+      if (validated != null && validated.get() != null) {
+        known.bodyValid(body, request.getContentType(), bytes, copyOf(validated.get()));
+      }
+      return validated;
+    }
+
+    private static Object copyOf(Object value) {
+      if (value instanceof JsonObject o) {
+        return o.copy();
+      }
+      if (value instanceof JsonArray a) {
+        return a.copy();
+      }
+      return value instanceof Buffer b ? b.copy() : value;
     }
   }
 

@@ -2,6 +2,7 @@ package io.linli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linli.core.auth.Caller;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +52,29 @@ class BadInputTest extends OneNodeTest {
     ApiClient.Response r = api.post(join(), viewer.token(), new JsonObject().put("quantity", "two"));
     problem(r, 400);
     assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("quantity");
+  }
+
+  /** The node remembers bodies and path parameters it found valid; that lets no other body or path through. */
+  @Test
+  void validInputsSeenBeforeLetNothingElseThrough() {
+    for (int i = 0; i < 3; i++) {
+      problem(api.post(join(), viewer.token(), "{\"quantity\":0}"), 422);
+    }
+    ApiClient.Response extra = api.post(join(), viewer.token(), "{\"quantity\":0,\"extra\":1}");
+    problem(extra, 400);
+    ApiClient.Response text = api.post(join(), viewer.token(), "{\"quantity\":\"0\"}");
+    problem(text, 400);
+    assertThat(text.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("quantity");
+    problem(api.post("/api/deals/" + "A".repeat(33) + "/join", viewer.token(), "{\"quantity\":0}"), 400);
+  }
+
+  /** A signed token whose viewer the record does not have (deleted, or another database's): 401, nothing written. */
+  @Test
+  void viewerTheRecordDoesNotHave() {
+    String stranger = node.platform().tokens().issue(new Caller(Caller.Kind.VIEWER, 4_242_424_242L, "路人"));
+    ApiClient.Response r = api.post(join(), stranger, new JsonObject().put("quantity", 1),
+        Map.of("Idempotency-Key", "stranger"));
+    problem(r, 401);
   }
 
   @Test

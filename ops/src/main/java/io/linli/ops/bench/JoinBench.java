@@ -8,9 +8,7 @@ import io.linli.core.db.DatabaseUrl;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -60,15 +58,15 @@ public final class JoinBench {
         .setInternalBlockingPoolSize(2)).build();
     RedisClient redisClient = RedisClient.create(options.redisUrl());
     try (StatefulRedisConnection<String, String> redis = redisClient.connect(StringCodec.UTF8)) {
-      HttpClient http = vertx.httpClientBuilder()
-          .with(new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true))
-          // A few more connections than lanes, for the double taps.
-          .with(new PoolOptions().setHttp1MaxSize(options.connections() + 8).setMaxWaitQueueSize(-1))
-          .build();
+      // The taps of (a) and (b): one kept-alive socket per tap in flight (a lane, or the twin of a double tap).
+      TapClient taps = new TapClient(vertx, options.port());
       Pool pool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(4))
           .connectingTo(DatabaseUrl.parse(options.databaseUrl()).connectOptions()).using(vertx).build();
       Context context = vertx.getOrCreateContext();
-      SetupApi api = new SetupApi(http, options.port());
+      // The setup calls between runs: Vert.x's client, one connection per call (on the load's pool, the first call
+      // after a run sometimes never got a connection while the run's idle connections were closing).
+      SetupApi api = new SetupApi(vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(false))
+          .build(), options.port());
       Tokens tokens = new Tokens(vertx, options.tokenSecret(), Duration.ofHours(12), Duration.ofDays(1));
 
       Sale sale = Sale.open(api);
@@ -81,10 +79,10 @@ public final class JoinBench {
       CpuSampler cpu = new CpuSampler(options.nodePid());
       List<SystemUnderTest> systems = new ArrayList<>();
       if (options.runs('a')) {
-        systems.add(new LinliSystem(api, http, pool, sale, buyers, options));
+        systems.add(new LinliSystem(api, taps, pool, sale, buyers, options));
       }
       if (options.runs('b')) {
-        systems.add(new RowLockSystem(http, pool, sale, buyers, options));
+        systems.add(new RowLockSystem(taps, pool, sale, buyers, options));
       }
       if (options.runs('c')) {
         systems.add(new LuaSystem(redis, context, api, sale, options));

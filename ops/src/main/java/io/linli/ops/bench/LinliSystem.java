@@ -1,22 +1,21 @@
 package io.linli.ops.bench;
 
 import io.linli.core.id.Ids;
-import io.vertx.core.http.HttpClient;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 
 /** System (a): Linli's own join, {@code POST /api/deals/{id}/join}, on the node. */
 final class LinliSystem implements SystemUnderTest {
   private final SetupApi api;
-  private final HttpClient http;
+  private final TapClient taps;
   private final Pool pool;
   private final Sale sale;
   private final Buyers buyers;
   private final BenchOptions options;
 
-  LinliSystem(SetupApi api, HttpClient http, Pool pool, Sale sale, Buyers buyers, BenchOptions options) {
+  LinliSystem(SetupApi api, TapClient taps, Pool pool, Sale sale, Buyers buyers, BenchOptions options) {
     this.api = api;
-    this.http = http;
+    this.taps = taps;
     this.pool = pool;
     this.sale = sale;
     this.buyers = buyers;
@@ -47,7 +46,7 @@ final class LinliSystem implements SystemUnderTest {
   public Deal open(int stock) {
     String id = sale.openLinliDeal(api, stock, options.perBuyerLimit(), options.threshold());
     return new Deal(Ids.parse(id), id, stock,
-        new HttpJoinTarget(http, options.port(), "/api/deals/%s/join", id));
+        new HttpJoinTarget(taps, "/api/deals/%s/join", id));
   }
 
   @Override

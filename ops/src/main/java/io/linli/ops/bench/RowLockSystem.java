@@ -1,21 +1,20 @@
 package io.linli.ops.bench;
 
 import io.linli.core.id.Ids;
-import io.vertx.core.http.HttpClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 
 /** System (b): the row-lock baseline ({@link RowLockBaseline}) on the same node, same HTTP layer, no Redis. */
 final class RowLockSystem implements SystemUnderTest {
-  private final HttpClient http;
+  private final TapClient taps;
   private final Pool pool;
   private final Sale sale;
   private final Buyers buyers;
   private final BenchOptions options;
 
-  RowLockSystem(HttpClient http, Pool pool, Sale sale, Buyers buyers, BenchOptions options) {
-    this.http = http;
+  RowLockSystem(TapClient taps, Pool pool, Sale sale, Buyers buyers, BenchOptions options) {
+    this.taps = taps;
     this.pool = pool;
     this.sale = sale;
     this.buyers = buyers;
@@ -51,7 +50,7 @@ final class RowLockSystem implements SystemUnderTest {
             options.perBuyerLimit()))
         .await();
     return new Deal(id, Ids.toText(id), stock,
-        new HttpJoinTarget(http, options.port(), "/bench/row-lock/deals/%s/join", Ids.toText(id)));
+        new HttpJoinTarget(taps, "/bench/row-lock/deals/%s/join", Ids.toText(id)));
   }
 
   @Override
