@@ -3,8 +3,6 @@ package io.linli.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linli.core.id.Ids;
-import io.linli.core.testing.MutableClock;
-import io.linli.core.testing.TestPlatform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
@@ -19,8 +17,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,25 +25,8 @@ import org.junit.jupiter.api.Test;
  * claim goes to staff, whose approval is refunded through the sandbox provider. The order's ledger always sums to
  * paid - refunded - compensated.
  */
-class AfterSalesTest {
-  private static final MutableClock CLOCK = MutableClock.startingNow();
+class AfterSalesTest extends ClockedNodeTest {
   private static final AtomicInteger PHONES = new AtomicInteger();
-  private static Node node;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void startNode() {
-    node = Node.start(TestPlatform.config(TestNode.freshDatabase(), Map.of()), CLOCK).await();
-    api = new ApiClient(node.port());
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close().await();
-    }
-  }
-
   // ---- leaders ----
 
   @Test
@@ -445,10 +424,6 @@ class AfterSalesTest {
   /** The order's money ledger: what the household effectively paid through Linli. */
   private static long ledger(String order) {
     return count("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = " + Ids.parse(order));
-  }
-
-  private static long count(String sql) {
-    return node.platform().pool().query(sql).execute().await().iterator().next().getLong(0);
   }
 
   private static byte[] png() {

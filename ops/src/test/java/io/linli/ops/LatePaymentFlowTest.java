@@ -2,37 +2,15 @@ package io.linli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linli.core.testing.MutableClock;
-import io.linli.core.testing.TestPlatform;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A phone pays after its payment window lapsed, through the sandbox pay page: the order comes back when the deal
  * still has room (the room sees it counted and the group form), and the money goes back when it has none.
  */
-class LatePaymentFlowTest {
-  private static final MutableClock CLOCK = MutableClock.startingNow();
-  private static Node node;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void startNode() {
-    node = Node.start(TestPlatform.config(TestNode.freshDatabase(), Map.of()), CLOCK).await();
-    api = new ApiClient(node.port());
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close().await();
-    }
-  }
-
+class LatePaymentFlowTest extends ClockedNodeTest {
   private static ApiClient.Shop onlineShop(String phone, int threshold, int stock) {
     ApiClient.Shop shop = api.openShop(phone, threshold, "BUYERS", stock, 2);
     ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
@@ -57,10 +35,6 @@ class LatePaymentFlowTest {
       status = api.get("/api/orders/" + orderId, v.token()).json().getString("status");
     }
     return status;
-  }
-
-  private static long count(String sql) {
-    return node.platform().pool().query(sql).execute().await().iterator().next().getLong(0);
   }
 
   /** The hold sweep runs every second on the node's clock: move it past the window and wait for the sweep. */

@@ -62,10 +62,7 @@ class RefundFlowTest {
 
   @AfterEach
   void everyLedgerSumsToWhatWasPaidLessWhatCameBack() {
-    assertThat(count("select count(*) from orders o where coalesce((select sum(amount_fen) from ledger_entries l"
-        + " where l.order_id = o.id), 0) <> coalesce((select sum(amount_fen) from payments p where p.order_id = o.id"
-        + " and p.status = 'SUCCEEDED'), 0) - coalesce((select sum(amount_fen) from refunds r where r.order_id = o.id"
-        + " and r.status = 'SUCCEEDED'), 0)")).as("orders whose ledger does not add up").isZero();
+    assertThat(count(Ledgers.UNBALANCED)).as("orders whose ledger does not add up").isZero();
   }
 
   @Test
