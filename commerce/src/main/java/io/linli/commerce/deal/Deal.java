@@ -49,6 +49,11 @@ public record Deal(long id, long storeId, long streamId, long productId, String 
     return new PriceLadder(groupPriceFen, tiers);
   }
 
+  /** The room state ({@code deal.progress}) of a deal: its counts and status, ordered by the counts' version. */
+  static String stateKey(long dealId) {
+    return "deal:" + Ids.toText(dealId);
+  }
+
   /** What the room shows with each count change: the counts, the status and the price ladder's position. */
   JsonObject progress(DealCounts counts, DealStatus current) {
     return counts.toJson()
