@@ -181,10 +181,21 @@ public final class DealService implements SnapshotSource {
   private Future<Void> announceFormed(long dealId) {
     metrics.formed.increment();
     return deal(dealId).compose(deal -> counters.setStatus(dealId, DealStatus.FORMED)
-        .compose(x -> counts(deal))
-        .compose(c -> room.publish(deal.streamId(), "deal.formed", deal.progress(c, DealStatus.FORMED))
-            .map(c))
+        .compose(c -> c != null ? Future.succeededFuture(c) : counts(deal))
+        .compose(c -> {
+          progress(deal, c, DealStatus.FORMED);
+          return room.publish(deal.streamId(), "deal.formed", deal.progress(c, DealStatus.FORMED)).map(c);
+        })
         .compose(c -> c.remaining() == 0 ? close(dealId).mapEmpty() : Future.succeededFuture()));
+  }
+
+  /**
+   * The deal's state with its new status, at the version the status change gave the counts: the count frames
+   * of joins decided before the change (which still say the old status) are older, so no phone goes back to them.
+   */
+  private void progress(Deal deal, DealCounts c, DealStatus status) {
+    room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
+        deal.progress(c, status));
   }
 
   /**
@@ -232,8 +243,13 @@ public final class DealService implements SnapshotSource {
 
   Future<Void> statusChanged(long dealId, DealStatus status) {
     return deal(dealId).compose(deal -> counters.setStatus(dealId, status)
-        .compose(x -> room.publish(deal.streamId(), "deal.status", new JsonObject()
-            .put("dealId", Ids.toText(dealId)).put("status", status.name()))));
+        .compose(c -> {
+          if (c != null) {
+            progress(deal, c, status);
+          }
+          return room.publish(deal.streamId(), "deal.status", new JsonObject()
+              .put("dealId", Ids.toText(dealId)).put("status", status.name()));
+        }));
   }
 
   // ---- the host's controls ----
