@@ -1,5 +1,6 @@
 package io.linli.ops;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,14 +101,32 @@ final class RoomClient implements WebSocket.Listener, AutoCloseable {
         + (closeCode.isDone() ? "; closed " + closeCode.join() : ""));
   }
 
+  /** As a client holds it: a snapshot replaces everything (a deal it does not list is gone), a state replaces it. */
   private JsonObject latestDeal(String dealId) {
     JsonObject latest = null;
     for (JsonObject f : frames) {
-      if ("deal.progress".equals(f.getString("type")) && dealId.equals(f.getString("dealId"))) {
+      if ("room.snapshot".equals(f.getString("type"))) {
+        latest = snapshotDeal(f, dealId);
+      } else if ("deal.progress".equals(f.getString("type")) && dealId.equals(f.getString("dealId"))) {
         latest = f;
       }
     }
     return latest;
+  }
+
+  /** The deal as this socket's first snapshot showed it, or null when it did not list it. */
+  JsonObject snapshotDeal(String dealId) {
+    return frames.isEmpty() ? null : snapshotDeal(frames.get(0), dealId);
+  }
+
+  private static JsonObject snapshotDeal(JsonObject snapshot, String dealId) {
+    JsonArray deals = snapshot.getJsonArray("deals", new JsonArray());
+    for (int i = 0; i < deals.size(); i++) {
+      if (dealId.equals(deals.getJsonObject(i).getString("id"))) {
+        return deals.getJsonObject(i);
+      }
+    }
+    return null;
   }
 
   private static void sleep(long ms) {

@@ -162,8 +162,16 @@ final class PollService implements SnapshotSource {
   @Override
   public Future<JsonObject> snapshot(long streamId) {
     return store.shown(streamId, RECENT_MINUTES, SHOWN)
-        .compose(polls -> Future.all(polls.stream().map(this::withTally).toList()))
-        .map(all -> new JsonObject().put("polls", new JsonArray(all.list())));
+        .compose(polls -> Future.all(polls.stream().map(this::withTally).toList()).map(all -> {
+          // An open poll's tally is a state: no older poll.tally may follow the snapshot.
+          JsonObject versions = new JsonObject();
+          for (int i = 0; i < polls.size(); i++) {
+            if (polls.get(i).isOpen()) {
+              versions.put(Poll.stateKey(polls.get(i).id()), all.<JsonObject>resultAt(i).getLong("version"));
+            }
+          }
+          return new JsonObject().put("polls", new JsonArray(all.list())).put(SnapshotSource.VERSIONS, versions);
+        }));
   }
 
   private Future<JsonObject> withTally(Poll poll) {

@@ -1,7 +1,10 @@
 package io.linli.realtime;
 
+import io.linli.core.room.SnapshotSource;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,9 +15,10 @@ import java.util.Set;
  * @param sampled a chat-like frame a crowded room may leave out (never a host's or staff member's message)
  * @param subject what the frame is about, when delivery needs it: the message id of a {@code chat.message}
  *     or {@code chat.deleted}, the person ({@link RoomMember#person}) a {@code chat.banned} names
+ * @param versions for a snapshot: the version of each state it shows, by key (empty for any other frame)
  */
 record RoomFrame(long seq, Kind kind, String type, String stateKey, long version, String epoch, boolean sampled,
-    String subject, SharedText wire) {
+    String subject, SharedText wire, Map<String, Long> versions) {
 
   static final String CHAT_MESSAGE = "chat.message";
   static final String CHAT_SYSTEM = "chat.system";
@@ -59,10 +63,10 @@ record RoomFrame(long seq, Kind kind, String type, String stateKey, long version
     if (CHATTER.contains(type)) {
       JsonObject from = json.getValue("from") instanceof JsonObject f ? f : null;
       boolean sampled = from == null || !NEVER_SAMPLED.contains(from.getValue("role"));
-      return new RoomFrame(seq, Kind.CHAT, type, null, 0, null, sampled, json.getString("id"), wire);
+      return new RoomFrame(seq, Kind.CHAT, type, null, 0, null, sampled, json.getString("id"), wire, Map.of());
     }
     if (json.getValue("key") instanceof String key && json.getValue("version") instanceof Number version) {
-      return new RoomFrame(seq, Kind.STATE, type, key, version.longValue(), null, false, null, wire);
+      return new RoomFrame(seq, Kind.STATE, type, key, version.longValue(), null, false, null, wire, Map.of());
     }
     String subject = switch (type) {
       case CHAT_DELETED -> json.getString("id");
@@ -72,7 +76,7 @@ record RoomFrame(long seq, Kind kind, String type, String stateKey, long version
       }
       default -> null;
     };
-    return new RoomFrame(seq, Kind.EVENT, type, null, 0, null, false, subject, wire);
+    return new RoomFrame(seq, Kind.EVENT, type, null, 0, null, false, subject, wire, Map.of());
   }
 
   /**
@@ -87,11 +91,21 @@ record RoomFrame(long seq, Kind kind, String type, String stateKey, long version
       text.append(i == 0 ? "" : ",").append(frames.get(i).text());
     }
     text.append("]}");
-    return new RoomFrame(seq, Kind.CHAT, CHAT_BATCH, null, 0, null, false, null, SharedText.of(text.toString()));
+    return new RoomFrame(seq, Kind.CHAT, CHAT_BATCH, null, 0, null, false, null, SharedText.of(text.toString()),
+        Map.of());
   }
 
+  /** A built snapshot; its {@code versions} (key to version of each state it shows) are read once, here. */
   static RoomFrame snapshot(JsonObject snapshot) {
+    Map<String, Long> versions = new HashMap<>();
+    if (snapshot.getValue(SnapshotSource.VERSIONS) instanceof JsonObject shown) {
+      shown.forEach(e -> {
+        if (e.getValue() instanceof Number n) {
+          versions.put(e.getKey(), n.longValue());
+        }
+      });
+    }
     return new RoomFrame(snapshot.getLong("seq"), Kind.SNAPSHOT, SNAPSHOT, null, 0, snapshot.getString("epoch"),
-        false, null, SharedText.of(snapshot.encode()));
+        false, null, SharedText.of(snapshot.encode()), Map.copyOf(versions));
   }
 }

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While the member joins, resumes or re-syncs, live frames are held and released after the snapshot or the
  * replay, minus what that already covered (by seq). Otherwise a frame is sent when its seq is new and, for a
- * state, when its version is newer than the last one this socket got for that key. A snapshot is never sent
- * after a newer frame (it would set the client back): an outdated one is replaced by a fresh one.
+ * state, when its version is newer than the last one this socket got for that key, in a frame or in a
+ * snapshot (whose parts may be newer than frames that follow it). A snapshot is never sent after a newer frame
+ * (it would set the client back): an outdated one is replaced by a fresh one.
  */
 final class RoomSession implements RoomHub.Member, PersonalNotices.Sink {
   private static final Logger LOG = LoggerFactory.getLogger(RoomSession.class);
@@ -330,6 +331,8 @@ final class RoomSession implements RoomHub.Member, PersonalNotices.Sink {
       }
       epoch = frame.epoch();
       lastSeq = frame.seq();
+      // Its parts were read after its seq: frames that follow may be older than what it shows.
+      frame.versions().forEach((key, version) -> versions.merge(key, version, Math::max));
       outbox.send(RoomFrame.Kind.SNAPSHOT, null, SharedText.of(withYou(frame.text())));
       return;
     }

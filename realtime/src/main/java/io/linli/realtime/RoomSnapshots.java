@@ -45,13 +45,17 @@ final class RoomSnapshots {
 
   /**
    * The seq is read before the modules' parts: a change racing with the snapshot then shows up in a frame
-   * after it (harmless, states are idempotent) instead of falling between the two (lost).
+   * after it (harmless, states are idempotent) instead of falling between the two (lost). So a part may show
+   * a state newer than frames that follow the snapshot: each part names the versions it shows
+   * ({@link SnapshotSource#VERSIONS}), gathered here with the room's own, and a socket gets no older frame of
+   * those keys after its snapshot.
    */
   private Future<RoomFrame> build(long streamId) {
     RoomKeys keys = new RoomKeys(streamId);
     return redis.<List<Object>>eval(RoomScripts.STATE,
             new String[] {keys.seq(), keys.history(), keys.epoch(), keys.chat(), keys.viewersTotal(),
-                keys.viewersUnique(), keys.viewersPeak(), keys.likes(), keys.pinned(), keys.slowMode()},
+                keys.viewersUnique(), keys.viewersPeak(), keys.likes(), keys.pinned(), keys.slowMode(),
+                keys.viewersVersion()},
             Ids.toText(Ids.next()), Long.toString(roomTtl.toSeconds()))
         .compose(state -> Future.all(sources.stream().map(s -> s.snapshot(streamId)).toList())
             .map(parts -> {
@@ -61,9 +65,13 @@ final class RoomSnapshots {
                   .put("epoch", (String) state.get(0))
                   .put("pinned", new JsonArray())
                   .put("polls", new JsonArray());
+              JsonObject versions = new JsonObject();
               for (int i = 0; i < parts.size(); i++) {
                 JsonObject part = parts.resultAt(i);
                 if (part != null) {
+                  if (part.remove(SnapshotSource.VERSIONS) instanceof JsonObject shown) {
+                    versions.mergeIn(shown);
+                  }
                   snapshot.mergeIn(part);
                 }
               }
@@ -73,13 +81,17 @@ final class RoomSnapshots {
                   .put("type", RoomFrame.SNAPSHOT)
                   .put("seq", number(state, 1))
                   .put("epoch", (String) state.get(0))
-                  .put("chat", chat(state.subList(8, state.size())))
+                  .put("chat", chat(state.subList(9, state.size())))
                   .put("pinnedMessage", pinned.isEmpty() ? null : new JsonObject(pinned))
                   .put("slowMode", number(state, 7))
                   .put("likes", number(state, 5))
                   .put("viewers", number(state, 2))
                   .put("uniqueViewers", number(state, 3))
-                  .put("peakViewers", number(state, 4));
+                  .put("peakViewers", number(state, 4))
+                  // The likes total is its own version (RoomLikes); the viewer count has one (Presence).
+                  .put(SnapshotSource.VERSIONS, versions
+                      .put(Presence.KEY, number(state, 8))
+                      .put(RoomLikes.KEY, number(state, 5)));
             }))
         .map(RoomFrame::snapshot);
   }

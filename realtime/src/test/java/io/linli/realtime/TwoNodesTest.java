@@ -81,6 +81,25 @@ class TwoNodesTest {
   }
 
   @Test
+  void aViewerCountTheOtherNodeSendsLateDoesNotSetAJoiningPhoneBack() {
+    try (Phone lanOnB = b.join(shop.stream(), shop.viewer("Lan"));
+        Phone meiOnA = a.join(shop.stream(), shop.viewer("Mei"))) {
+      JsonObject snapshot = meiOnA.frames().get(0);
+      assertThat(snapshot.getLong("viewers")).isEqualTo(2);
+      // B coalesces its states on its own: its count from before Mei came (Lan alone, the count's first version)
+      // may go out after A's, and so after Mei's snapshot, which already counts her.
+      ((RedisRoomEvents) b.realtime.events()).append(shop.streamId, new JsonObject().put("type", "room.viewers")
+          .put("count", 1).put("unique", 1).put("peak", 1).put("key", "viewers").put("version", 1)).await();
+      b.realtime.events().publish(shop.streamId, "deal.formed", new JsonObject().put("dealId", "after")).await();
+
+      meiOnA.await(f -> "after".equals(f.getString("dealId")), Duration.ofSeconds(5));
+      assertThat(meiOnA.frames("room.viewers")).as("no count older than Mei's snapshot")
+          .noneMatch(f -> f.getLong("count") == 1);
+      assertThat(snapshot.getJsonObject("versions").getLong("viewers")).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void presenceIsSummedOverNodesWithUniqueViewersAndThePeak() {
     Shop.Household mei = shop.household("Mei");
     try (Phone staffOnA = a.join(shop.stream(), shop.staffToken());

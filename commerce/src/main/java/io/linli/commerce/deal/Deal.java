@@ -49,6 +49,16 @@ public record Deal(long id, long storeId, long streamId, long productId, String 
     return new PriceLadder(groupPriceFen, tiers);
   }
 
+  /** The room state ({@code deal.progress}) of a deal: its counts and status, ordered by the counts' version. */
+  static String stateKey(long dealId) {
+    return "deal:" + Ids.toText(dealId);
+  }
+
+  /** As below, with the status Redis had at those counts' version (the record's if Redis had none). */
+  JsonObject progress(DealCounts counts) {
+    return progress(counts, counts.status() != null ? counts.status() : status);
+  }
+
   /** What the room shows with each count change: the counts, the status and the price ladder's position. */
   JsonObject progress(DealCounts counts, DealStatus current) {
     return counts.toJson()

@@ -7,7 +7,6 @@ import io.linli.core.redis.Redis;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The hot, rebuildable half of a deal in Redis: stock left, counts, who holds how much, idempotency keys and
@@ -21,6 +20,9 @@ public final class DealCounters {
   private static final LuaScript LEAVE = LuaScript.fromClasspath("lua/deal_leave.lua", ScriptOutputType.INTEGER);
   private static final LuaScript REPAIR = LuaScript.fromClasspath("lua/deal_repair.lua", ScriptOutputType.INTEGER);
   private static final LuaScript REVIVE = LuaScript.fromClasspath("lua/deal_revive.lua", ScriptOutputType.MULTI);
+  private static final LuaScript STATUS = LuaScript.fromClasspath("lua/deal_status.lua", ScriptOutputType.MULTI);
+  private static final String[] COUNTS = {"joinedBuyers", "joinedUnits", "committedBuyers", "committedUnits",
+      "remaining", "version", "status"};
 
   private final Redis redis;
   private final InflightClearer clearer;
@@ -130,23 +132,31 @@ public final class DealCounters {
 
   /** Counts as Redis has them now, or null when Redis has no state for the deal. */
   Future<DealCounts> read(long dealId) {
-    return redis.call(c -> c.hmget(new DealKeys(dealId).state(), "joinedBuyers", "joinedUnits", "committedBuyers",
-            "committedUnits", "remaining", "version"))
-        .map(values -> {
-          if (values.get(4).isEmpty()) {
-            return null;
-          }
-          return new DealCounts(num(values, 0), num(values, 1), num(values, 2), num(values, 3), num(values, 4),
-              values.get(5).getValueOrElse("0").isEmpty() ? 0 : Long.parseLong(values.get(5).getValue()));
-        });
+    return redis.call(c -> c.hmget(new DealKeys(dealId).state(), COUNTS))
+        .map(values -> counts(values.stream().map(v -> v.getValueOrElse(null)).toList()));
   }
 
-  /** Mirrors a status change of the record, so the script stops (or keeps) taking joins. */
-  Future<Void> setStatus(long dealId, DealStatus status) {
-    return redis.call(c -> c.hset(new DealKeys(dealId).state(), Map.of("status", status.name()))).mapEmpty();
+  /**
+   * Mirrors a status change of the record, so the script stops (or keeps) taking joins, and gives the counts a
+   * new version that carries the new status (deal_status.lua); null when Redis has no state for the deal.
+   */
+  Future<DealCounts> setStatus(long dealId, DealStatus status) {
+    return redis.<List<Object>>eval(STATUS, new String[] {new DealKeys(dealId).state()}, status.name())
+        .map(reply -> reply.isEmpty() ? null : counts(reply.stream().map(v -> (String) v).toList()));
   }
 
-  private static int num(List<io.lettuce.core.KeyValue<String, String>> values, int i) {
-    return values.get(i).hasValue() ? Integer.parseInt(values.get(i).getValue()) : 0;
+  /** The fields of {@link #COUNTS}, in that order, as Redis answered them (null for a missing field). */
+  private static DealCounts counts(List<String> values) {
+    if (values.get(4) == null || values.get(4).isEmpty()) {
+      return null;
+    }
+    String status = values.get(6);
+    return new DealCounts(num(values.get(0)), num(values.get(1)), num(values.get(2)), num(values.get(3)),
+        num(values.get(4)), values.get(5) == null || values.get(5).isEmpty() ? 0 : Long.parseLong(values.get(5)),
+        status == null || status.isEmpty() ? null : DealStatus.valueOf(status));
+  }
+
+  private static int num(String value) {
+    return value == null || value.isEmpty() ? 0 : Integer.parseInt(value);
   }
 }

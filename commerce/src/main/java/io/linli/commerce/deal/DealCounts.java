@@ -2,9 +2,12 @@ package io.linli.commerce.deal;
 
 import io.vertx.core.json.JsonObject;
 
-/** A deal's live counts, as the join script left them; {@code version} orders them for the room. */
+/**
+ * A deal's live counts, as the join script left them; {@code version} orders them for the room, and
+ * {@code status} is the status Redis had at that version (the one the join script obeys).
+ */
 public record DealCounts(int joinedBuyers, int joinedUnits, int committedBuyers, int committedUnits,
-    int remaining, long version) {
+    int remaining, long version, DealStatus status) {
 
   public JsonObject toJson() {
     return new JsonObject()

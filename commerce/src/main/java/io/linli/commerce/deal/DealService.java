@@ -34,6 +34,8 @@ public final class DealService implements SnapshotSource {
   static final String HOLDING = OrderStatus.sqlList(OrderStatus.HOLDING);
   private static final int FORM_TRIES = 25;
   private static final long FORM_RETRY_MAX_MS = 1000;
+  /** How long a deal that ended stays in the room's snapshot (as a closed poll does). */
+  static final int ENDED_SHOWN_MINUTES = 15;
   private static final String RECORDED_COUNT = "(select case when d.count_by = 'BUYERS'"
       + " then count(distinct o.viewer_id) else coalesce(sum(o.quantity), 0) end from orders o"
       + " where o.deal_id = d.id and o.status in " + COMMITTED + ")";
@@ -179,10 +181,21 @@ public final class DealService implements SnapshotSource {
   private Future<Void> announceFormed(long dealId) {
     metrics.formed.increment();
     return deal(dealId).compose(deal -> counters.setStatus(dealId, DealStatus.FORMED)
-        .compose(x -> counts(deal))
-        .compose(c -> room.publish(deal.streamId(), "deal.formed", deal.progress(c, DealStatus.FORMED))
-            .map(c))
+        .compose(c -> c != null ? Future.succeededFuture(c) : counts(deal))
+        .compose(c -> {
+          progress(deal, c, DealStatus.FORMED);
+          return room.publish(deal.streamId(), "deal.formed", deal.progress(c, DealStatus.FORMED)).map(c);
+        })
         .compose(c -> c.remaining() == 0 ? close(dealId).mapEmpty() : Future.succeededFuture()));
+  }
+
+  /**
+   * The deal's state with its new status, at the version the status change gave the counts: the count frames
+   * of joins decided before the change (which still say the old status) are older, so no phone goes back to them.
+   */
+  private void progress(Deal deal, DealCounts c, DealStatus status) {
+    room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
+        deal.progress(c, status));
   }
 
   /**
@@ -230,8 +243,13 @@ public final class DealService implements SnapshotSource {
 
   Future<Void> statusChanged(long dealId, DealStatus status) {
     return deal(dealId).compose(deal -> counters.setStatus(dealId, status)
-        .compose(x -> room.publish(deal.streamId(), "deal.status", new JsonObject()
-            .put("dealId", Ids.toText(dealId)).put("status", status.name()))));
+        .compose(c -> {
+          if (c != null) {
+            progress(deal, c, status);
+          }
+          return room.publish(deal.streamId(), "deal.status", new JsonObject()
+              .put("dealId", Ids.toText(dealId)).put("status", status.name()));
+        }));
   }
 
   // ---- the host's controls ----
@@ -324,17 +342,32 @@ public final class DealService implements SnapshotSource {
         .execute(Tuple.of(dealId)).mapEmpty();
   }
 
-  /** Deals of the stream a viewer can act on or watch (scheduled, open, paused, formed), with counts. */
+  /**
+   * Deals of the stream a viewer can act on or watch (scheduled, open, paused, formed), with counts, and those
+   * that ended (closed or failed) in the last {@value #ENDED_SHOWN_MINUTES} minutes: a phone that gets in just
+   * after a sell-out sees how the deal ended, as the phones already there do, instead of no deal at all. Each
+   * deal's counts come with their version ({@link SnapshotSource#VERSIONS}).
+   */
   @Override
   public Future<JsonObject> snapshot(long streamId) {
     return platform.pool()
-        .preparedQuery(Deal.SELECT + " where d.stream_id = $1 and d.status in ('SCHEDULED', 'OPEN', 'PAUSED',"
-            + " 'FORMED') order by d.id")
-        .execute(Tuple.of(streamId))
+        .preparedQuery(Deal.SELECT + " where d.stream_id = $1 and (d.status in ('SCHEDULED', 'OPEN', 'PAUSED',"
+            + " 'FORMED') or (d.status in ('CLOSED', 'FAILED') and d.closed_at > now() - make_interval(mins => $2)))"
+            + " order by d.id")
+        .execute(Tuple.of(streamId, ENDED_SHOWN_MINUTES))
         .compose(rows -> {
-          List<Future<JsonObject>> deals = new ArrayList<>();
-          rows.forEach(r -> deals.add(json(Deal.from(r))));
-          return Future.all(deals).map(all -> new JsonObject().put("deals", new JsonArray(all.list())));
+          List<Deal> shown = new ArrayList<>();
+          rows.forEach(r -> shown.add(Deal.from(r)));
+          return Future.all(shown.stream().map(this::counts).toList()).map(all -> {
+            JsonArray deals = new JsonArray();
+            JsonObject versions = new JsonObject();
+            for (int i = 0; i < shown.size(); i++) {
+              DealCounts c = all.resultAt(i);
+              deals.add(shown.get(i).toJson(c));
+              versions.put(Deal.stateKey(shown.get(i).id()), c.version());
+            }
+            return new JsonObject().put("deals", deals).put(SnapshotSource.VERSIONS, versions);
+          });
         });
   }
 }

@@ -2,7 +2,6 @@ package io.linli.commerce.deal;
 
 import io.linli.core.Platform;
 import io.linli.core.time.Periodic;
-import io.linli.core.id.Ids;
 import io.linli.core.room.RoomEvents;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -79,8 +78,9 @@ public final class HoldSweeper {
         .compose(x -> counters.read(dealId))
         .map(c -> {
           if (c != null) {
-            room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(dealId), c.version(),
-                deal.progress(c, deal.status()));
+            // The cached deal's status is the one it had when first read: the counts carry the current one.
+            room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(dealId), c.version(),
+                deal.progress(c));
           }
           return null;
         }));

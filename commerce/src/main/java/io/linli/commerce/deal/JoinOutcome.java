@@ -21,9 +21,12 @@ sealed interface JoinOutcome {
   static JoinOutcome parse(List<Object> reply, String inflightMember) {
     String kind = (String) reply.get(0);
     return switch (kind) {
-      case "OK" -> new Accepted(Ids.parse((String) reply.get(1)), DealStatus.valueOf((String) reply.get(2)),
-          new DealCounts(i(reply, 3), i(reply, 4), i(reply, 5), i(reply, 6), i(reply, 7), Long.parseLong(
-              (String) reply.get(8))), "1".equals(reply.get(9)), inflightMember);
+      case "OK" -> {
+        DealStatus status = DealStatus.valueOf((String) reply.get(2));
+        yield new Accepted(Ids.parse((String) reply.get(1)), status, new DealCounts(i(reply, 3), i(reply, 4),
+            i(reply, 5), i(reply, 6), i(reply, 7), Long.parseLong((String) reply.get(8)), status),
+            "1".equals(reply.get(9)), inflightMember);
+      }
       case "DUP" -> new Duplicate(Ids.parse((String) reply.get(1)));
       case "LIMIT" -> new LimitReached(i(reply, 1));
       case "SOLD_OUT" -> new SoldOut(i(reply, 1));

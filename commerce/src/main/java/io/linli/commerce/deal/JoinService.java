@@ -196,11 +196,17 @@ public final class JoinService {
             .put("deal", deal.progress(a.counts(), a.status()).put("id", Ids.toText(deal.id()))));
       }
       // Redis said yes but the record said no (Redis had lost counts or keys), or the write failed:
-      // take the reservation back, and answer as the record decided.
+      // take the reservation back, tell the room, and answer as the record decided.
       Throwable failure = written.cause();
-      return counters.release(deal.id(), a.inflight()).transform(released -> isDuplicateKey(failure)
-          ? replayByKey(deal, caller, key, req.quantity())
-          : Future.failedFuture(unknownViewer(failure)));
+      return counters.release(deal.id(), a.inflight())
+          .onSuccess(released -> {
+            if (released) {
+              announceReleased(deal);
+            }
+          })
+          .transform(released -> isDuplicateKey(failure)
+              ? replayByKey(deal, caller, key, req.quantity())
+              : Future.failedFuture(unknownViewer(failure)));
     });
   }
 
@@ -217,6 +223,19 @@ public final class JoinService {
     } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
       deals.close(deal.id());
     }
+  }
+
+  /**
+   * A released reservation moved the counts back (and their version on): joins decided meanwhile told the room
+   * counts that included it, which the record never had, so the room hears the counts as they are now.
+   */
+  private void announceReleased(Deal deal) {
+    counters.read(deal.id()).onSuccess(c -> {
+      if (c != null) {
+        room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
+            deal.progress(c));
+      }
+    });
   }
 
   /** The same key again: the first answer, nothing moved. The first attempt may still be committing. */

@@ -85,8 +85,7 @@ public final class LeaveService {
   private Future<Void> announce(long dealId) {
     return deals.deal(dealId).compose(deal -> counters.read(dealId).compose(c -> {
       if (c != null) {
-        room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(dealId), c.version(),
-            deal.progress(c, DealStatus.OPEN));
+        room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(dealId), c.version(), deal.progress(c));
       }
       return Future.<Void>succeededFuture();
     }));

@@ -8,6 +8,7 @@ import io.linli.core.error.Problem;
 import io.linli.core.id.Ids;
 import io.linli.core.testing.TestServices;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,5 +116,39 @@ class DealReconcilerTest extends DealTestBase {
     assertThat(after.joinedUnits()).isZero();
     assertThat(after.remaining()).isEqualTo(10);
     assertThat(f.recorded("select sold_units from deals where id = $1", dealId)).isZero();
+  }
+
+  @Test
+  void aJoinWhoseCommitFailsTellsTheRoomTheCountsTheRecordHas() {
+    long dealId = f.openDeal(phone(), 10, 2, 100);
+    f.join(f.viewer("先到"), dealId, 1); // the deal, its pickup point and payment terms are known from now on
+    Caller ghost = new Caller(Caller.Kind.VIEWER, Ids.next(), "不存在");
+    Caller real = f.viewer("后到");
+    // Both reach Redis at once, the ghost first: the real household's counts include the ghost's unit and are
+    // told to the room; then PostgreSQL refuses the ghost (no such viewer) and its unit is taken back.
+    Future<JsonObject> refused = f.joins.join(ghost, new JoinService.JoinRequest(dealId, 1, "g", null, null));
+    Future<JsonObject> placed = f.joins.join(real, new JoinService.JoinRequest(dealId, 1, "r", null, null));
+    Future.join(refused, placed).otherwiseEmpty().await();
+    assertThat(refused.failed()).isTrue();
+    assertThat(placed.succeeded()).isTrue();
+    assertThat(f.recorded("select coalesce(sum(quantity), 0) from orders where deal_id = $1", dealId)).isEqualTo(2);
+
+    // Phones keep the newest version they were told: it must be the count the record has, not one with the ghost.
+    String key = Deal.stateKey(dealId);
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (f.room.newest(key).fields().getInteger("joinedUnits") != 2 && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    RecordingRoom.Event newest = f.room.newest(key);
+    assertThat(newest.fields().getInteger("joinedUnits")).as("told " + f.room.states(key)).isEqualTo(2);
+    assertThat(newest.version()).isEqualTo(f.redisCounts(dealId).version());
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -101,11 +101,11 @@ class LatePaymentTest extends DealTestBase {
             + " and viewer_id = $2").execute(Tuple.of(dealId, buyer.id())).await().iterator().next().getLong(0);
   }
 
-  /** The same counts, whatever the version. */
+  /** The same counts, whatever the version (and the status that came with it). */
   private static void assertUnchanged(DealCounts before, DealCounts after) {
     assertThat(new DealCounts(after.joinedBuyers(), after.joinedUnits(), after.committedBuyers(),
-        after.committedUnits(), after.remaining(), 0)).isEqualTo(new DealCounts(before.joinedBuyers(),
-        before.joinedUnits(), before.committedBuyers(), before.committedUnits(), before.remaining(), 0));
+        after.committedUnits(), after.remaining(), 0, null)).isEqualTo(new DealCounts(before.joinedBuyers(),
+        before.joinedUnits(), before.committedBuyers(), before.committedUnits(), before.remaining(), 0, null));
   }
 
   @Test
