@@ -21,4 +21,4 @@ local crossed = 0
 if count >= tonumber(s[1]) and redis.call('HSETNX', state, 'formedBy', ARGV[3]) == 1 then
   crossed = 1
 end
-return {'OK', ARGV[3], s[3], s[4], s[5], tostring(cb), tostring(cu), s[6], tostring(version), tostring(crossed)}
+return {'OK', ARGV[3], s[3], s[4], s[5], tostring(cb), tostring(cu), s[6], string.format('%.0f', version), tostring(crossed)}

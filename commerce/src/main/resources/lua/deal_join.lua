@@ -57,4 +57,4 @@ redis.call('HSET', idem, buyer .. ':' .. key, orderId)
 -- The in-flight member carries what a release needs: order:buyer:quantity:counted-at-once:key.
 redis.call('ZADD', inflight, ARGV[5], orderId .. ':' .. buyer .. ':' .. qty .. ':' .. ARGV[6] .. ':' .. key)
 return {'OK', orderId, status, tostring(jb), tostring(ju), tostring(cb), tostring(cu), tostring(remaining),
-  tostring(version), tostring(crossed)}
+  string.format('%.0f', version), tostring(crossed)}

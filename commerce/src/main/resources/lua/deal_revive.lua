@@ -43,4 +43,4 @@ if count >= tonumber(s[4]) and redis.call('HSETNX', state, 'formedBy', orderId) 
 end
 redis.call('ZADD', inflight, ARGV[4], ARGV[5])
 return {'OK', orderId, s[1], tostring(jb), tostring(ju), tostring(cb), tostring(cu), tostring(remaining),
-  tostring(version), tostring(crossed)}
+  string.format('%.0f', version), tostring(crossed)}

@@ -66,6 +66,25 @@ class DealRoomStateTest extends DealTestBase {
     assertThat(f.deals.snapshot(shop.streamId()).await().getJsonArray("deals")).isEmpty();
   }
 
+  @Test
+  void countsRebuiltAfterRedisLostTheDealAreNewerThanWhatPhonesAlreadyHold() {
+    DealFixture.Shop shop = shop();
+    long dealId = f.openDeal(shop, new DealService.NewDeal(shop.productId(), 2990, 10, CountBy.UNITS, 20, 2,
+        f.now().plusDays(1)));
+    String key = Deal.stateKey(dealId);
+    f.join(f.viewer("早到"), dealId, 2);
+    f.join(f.viewer("也早"), dealId, 1);
+    long held = awaitNewest(key, e -> e.fields().getInteger("joinedUnits") == 3).version();
+
+    // Redis loses the deal's keys (evicted, or a fail-over to an empty replica) while the room's stay: phones
+    // keep the highest version they saw and drop anything lower, so the rebuilt counts must come out higher.
+    f.platform.redis().call(c -> c.del(new DealKeys(dealId).forJoin())).await();
+    f.join(f.viewer("重建后"), dealId, 1);
+    RecordingRoom.Event rebuilt = awaitNewest(key, e -> e.fields().getInteger("joinedUnits") == 4);
+    assertThat(rebuilt.version()).as("the rebuilt state's version").isGreaterThan(held);
+    assertThat(rebuilt.fields().getInteger("remaining")).isEqualTo(16);
+  }
+
   /** The newest state told for the key, once it matches (formation and closing follow commits asynchronously). */
   private static RecordingRoom.Event awaitNewest(String key, Predicate<RecordingRoom.Event> match) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
