@@ -97,6 +97,7 @@ public final class DealReconciler {
               if (done) {
                 released.increment();
                 LOG.info("released abandoned join {} of deal {}", member, Ids.toText(dealId));
+                deals.deal(dealId).onSuccess(deals::tellCounts);
               }
               return null;
             }));
@@ -133,6 +134,7 @@ public final class DealReconciler {
           if (done) {
             repaired.increment();
             LOG.warn("deal {} drifted by {} and was repaired from the record", Ids.toText(deal.id()), diff);
+            deals.tellCounts(deal);
           }
           return diff;
         });

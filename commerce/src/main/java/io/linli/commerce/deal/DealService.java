@@ -116,6 +116,20 @@ public final class DealService implements SnapshotSource {
   }
 
   /** The deal's fixed facts, cached; status may be stale, so decisions about status go to Redis or PostgreSQL. */
+  /**
+   * Tells the room the deal's counts as Redis has them now. For changes that no join announced: a reservation
+   * taken back (a failed commit, an abandoned join), or counts repaired from the record. Joins decided meanwhile
+   * told the room counts the record never had; this newer version replaces them on every phone.
+   */
+  void tellCounts(Deal deal) {
+    counters.read(deal.id()).onSuccess(c -> {
+      if (c != null) {
+        room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
+            deal.progress(c));
+      }
+    });
+  }
+
   public Future<Deal> deal(long dealId) {
     Deal cached = cache.get(dealId);
     if (cached != null) {

@@ -201,7 +201,7 @@ public final class JoinService {
       return counters.release(deal.id(), a.inflight())
           .onSuccess(released -> {
             if (released) {
-              announceReleased(deal);
+              deals.tellCounts(deal);
             }
           })
           .transform(released -> isDuplicateKey(failure)
@@ -223,19 +223,6 @@ public final class JoinService {
     } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
       deals.close(deal.id());
     }
-  }
-
-  /**
-   * A released reservation moved the counts back (and their version on): joins decided meanwhile told the room
-   * counts that included it, which the record never had, so the room hears the counts as they are now.
-   */
-  private void announceReleased(Deal deal) {
-    counters.read(deal.id()).onSuccess(c -> {
-      if (c != null) {
-        room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
-            deal.progress(c));
-      }
-    });
   }
 
   /** The same key again: the first answer, nothing moved. The first attempt may still be committing. */

@@ -42,6 +42,40 @@ class DealReconcilerTest extends DealTestBase {
   }
 
   @Test
+  void theRoomHearsTheCountsWithoutAJoinReleasedOrRepairedByTheSweep() {
+    long dealId = f.openDeal(phone(), 10, 2, 100);
+    String key = Deal.stateKey(dealId);
+    f.counters.join(new DealCounters.Join(dealId, f.viewer("半路掉线").id(), "k", 2, Ids.next(), f.clock.millis(),
+        true)).await();
+    // A household that joined meanwhile told the room counts with the abandoned units in them.
+    f.join(f.viewer("同时到"), dealId, 1);
+    assertThat(awaitNewest(key, 3).fields().getInteger("remaining")).isEqualTo(7);
+
+    f.clock.advance(Duration.ofSeconds(20));
+    f.reconciler.runOnce().await();
+    RecordingRoom.Event released = awaitNewest(key, 1);
+    assertThat(released.fields().getInteger("remaining")).isEqualTo(9);
+    assertThat(released.version()).isEqualTo(f.redisCounts(dealId).version());
+
+    f.platform.redis().call(c -> c.hset("gb:{deal:" + dealId + "}:state", "joinedUnits", "6")).await();
+    f.reconciler.runOnce().await();
+    assertThat(awaitNewest(key, 1).version()).as("the repaired counts, told").isEqualTo(f.redisCounts(dealId).version())
+        .isGreaterThan(released.version());
+  }
+
+  /** The newest deal.progress the room was told, once it shows {@code joinedUnits}. */
+  private static RecordingRoom.Event awaitNewest(String key, int joinedUnits) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!f.room.states(key).isEmpty() && f.room.newest(key).fields().getInteger("joinedUnits") == joinedUnits) {
+        return f.room.newest(key);
+      }
+      sleep(20);
+    }
+    throw new AssertionError("the room was told " + f.room.states(key));
+  }
+
+  @Test
   void aJoinWrittenButNotAcknowledgedIsKept() {
     long dealId = f.openDeal(phone(), 10, 2, 100);
     Caller v = f.viewer("写完才断");
