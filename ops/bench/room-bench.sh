@@ -10,7 +10,8 @@
 # Everything it started is stopped on exit, Ctrl-C included; the whole run is cut off after 30 minutes.
 #
 # Environment: NODE_JAVA_OPTS (default -Xms512m -Xmx512m -XX:+AlwaysPreTouch: the heap is all resident from the
-# start, so the RSS a node gains with its sockets is what they hold outside the heap) and GEN_JAVA_OPTS (default
+# start, so the RSS a node gains with its sockets is what they hold outside the heap; the nodes start through
+# ops/bin/linli, so with the parallel collector unless these name another) and GEN_JAVA_OPTS (default
 # -Xmx4g) are added to the nodes' and the generator's java command lines; BENCH_TIMEOUT (seconds, default 1800)
 # bounds the generator.
 set -euo pipefail
@@ -113,9 +114,9 @@ export LINLI_CHAT_RATE_MESSAGES=1000 LINLI_CHAT_RATE_MILLIS=1000 LINLI_CHAT_SAMP
 
 start_node() {
   local name="$1" port="$2"
-  # shellcheck disable=SC2086
-  LINLI_NODE_ID="bench-$name" java ${NODE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar "$JAR" serve \
-    --port "$port" \
+  # Launched as the README launches a node (ops/bin/linli: the parallel collector unless NODE_JAVA_OPTS names one).
+  LINLI_NODE_ID="bench-$name" LINLI_JAR="$JAR" LINLI_JAVA_OPTS="${NODE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}" \
+    "$ROOT/ops/bin/linli" serve --port "$port" \
     >"$WORK/node-$name.log" 2>&1 &
   echo $!
 }
