@@ -35,10 +35,11 @@ final class Report {
     out.append("Machine: ").append(machine).append("\n\n");
     out.append("Services: ").append(services).append("\n\n");
     out.append(String.format(Locale.ROOT, "Each system: %d s warm-up on a deal of its own, then %d s measured on"
-            + " one hot deal (stock = %.1f x what the warm-up rate sells in the window), then the over-demand tail"
-            + " until sold out. %d HTTP connections for (a) and (b), %d scripts in flight for (c); closed loop."
-            + " Per-buyer limit %d.%n%n", options.warmup().toSeconds(), options.duration().toSeconds(),
-        options.overDemand(), options.connections(), options.luaLanes(), options.perBuyerLimit()));
+            + " one hot deal (stock = %.1f x what the warm-up rate sells in the window; opened while the warm-up"
+            + " deal's taps went on for %d s more), then the over-demand tail until sold out. %d HTTP connections for"
+            + " (a) and (b), %d scripts in flight for (c); closed loop. Per-buyer limit %d.%n%n",
+        options.warmup().toSeconds(), options.duration().toSeconds(), options.overDemand(),
+        options.settle().toSeconds(), options.connections(), options.luaLanes(), options.perBuyerLimit()));
     out.append("| system | joins/s | req/s | p50 ms | p99 ms | p999 ms | invariants |\n");
     out.append("|---|---:|---:|---:|---:|---:|---|\n");
     for (SystemResult r : results) {
