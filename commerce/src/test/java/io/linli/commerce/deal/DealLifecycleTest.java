@@ -20,6 +20,32 @@ class DealLifecycleTest extends DealTestBase {
     return catchThrowableOfType(Problem.class, () -> f.join(viewer, dealId, quantity));
   }
 
+  /**
+   * The host opens a deal and the room taps at once: the first tap must find the deal's state in Redis, built from
+   * the record when the deal was created (and moved to OPEN by the sweep that opens a scheduled one), never on the
+   * first tap (ops/bench/FINDINGS.md, section 18).
+   */
+  @Test
+  void aDealIsReadyInRedisTheMomentItOpens() {
+    DealFixture.Shop shop = shop();
+    long open = f.openDeal(shop, new DealService.NewDeal(shop.productId(), 2990, 5, CountBy.BUYERS, 40, 3,
+        f.now().plusHours(2)));
+    assertThat(redisState(open)).containsEntry("status", "OPEN").containsEntry("remaining", "40")
+        .containsEntry("limit", "3").containsEntry("threshold", "5").containsEntry("joinedBuyers", "0");
+
+    long scheduled = f.openDeal(shop, new DealService.NewDeal(shop.productId(), 2990, 2, CountBy.UNITS, 10, 1, null,
+        f.now().plusMinutes(30), f.now().plusHours(2), List.of()));
+    assertThat(redisState(scheduled)).containsEntry("status", "SCHEDULED").containsEntry("remaining", "10");
+    f.clock.advance(Duration.ofMinutes(31));
+    f.deadlines.runOnce().await();
+    assertThat(redisState(scheduled)).containsEntry("status", "OPEN").containsEntry("remaining", "10");
+  }
+
+  private static java.util.Map<String, String> redisState(long dealId) {
+    return f.platform.redis().<java.util.Map<String, String>>call(c -> c.hgetall(new DealKeys(dealId).state()))
+        .await();
+  }
+
   @Test
   void aScheduledDealOpensByItselfAtItsTime() {
     DealFixture.Shop shop = shop();
