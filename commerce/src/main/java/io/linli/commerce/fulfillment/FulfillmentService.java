@@ -137,7 +137,10 @@ public final class FulfillmentService {
             : mayHandOverAt(caller, store, pointId))
         .compose(x -> codes.allowTry(pointId))
         .compose(x -> platform.pool().withTransaction(tx -> tx
+            // Only a waiting bag or one already handed over can answer a code; naming both lets the lookup use
+            // orders_by_point, which holds only bags on their way to a point or past it.
             .preparedQuery("select id, status from orders where pickup_point_id = $1 and pickup_code = $2"
+                + " and status in ('AT_PICKUP_POINT', 'COMPLETED')"
                 + " order by (status = 'AT_PICKUP_POINT') desc, updated_at desc limit 1")
             .execute(Tuple.of(pointId, code))
             .compose(rows -> {

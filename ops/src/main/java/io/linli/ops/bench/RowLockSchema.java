@@ -42,9 +42,8 @@ final class RowLockSchema {
         updated_at       timestamptz not null default now()
       );
       create unique index if not exists bench_row_lock_orders_idempotency
-        on bench_row_lock_orders(deal_id, viewer_id, idempotency_key);
+        on bench_row_lock_orders(viewer_id, deal_id, idempotency_key);
       create index if not exists bench_row_lock_orders_by_deal on bench_row_lock_orders(deal_id, status);
-      create index if not exists bench_row_lock_orders_by_viewer on bench_row_lock_orders(viewer_id);
       """;
 
   private RowLockSchema() {}
