@@ -21,7 +21,13 @@ import java.util.regex.Pattern;
  * PostgreSQL, then {@code deal.progress} to the room), so a counter update's latency includes all of that.
  */
 final class LinliTarget implements RoomTarget {
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+  /**
+   * The heap's generations as {@code GC.heap_info} prints them: one line for G1, a young and an old one for the
+   * parallel collector (which ops/bin/linli runs with), the others for Serial; Metaspace and the young
+   * generation's own spaces are left out.
+   */
+  private static final Pattern USED = Pattern.compile(
+      "(?m)^\\s*(garbage-first heap|PSYoungGen|ParOldGen|def new generation|tenured generation)\\s+total \\d+K, used (\\d+)K");
 
   private final String name;
   private final Http http;
@@ -107,8 +113,8 @@ final class LinliTarget implements RoomTarget {
     for (long pid : pids) {
       jcmd(pid, "GC.run");
       Matcher m = USED.matcher(jcmd(pid, "GC.heap_info"));
-      if (m.find()) {
-        heap += Long.parseLong(m.group(1)) * 1024;
+      while (m.find()) {
+        heap += Long.parseLong(m.group(2)) * 1024;
       }
     }
     return new Memory(heap, RoomTarget.rss(pids));
