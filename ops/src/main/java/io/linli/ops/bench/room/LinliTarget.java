@@ -65,18 +65,18 @@ final class LinliTarget implements RoomTarget {
   public void setUp(int sockets, int updates) {
     int port = ports.get(0);
     String phone = "139" + String.format("%08d", Math.floorMod(Ids.next(), 100_000_000L));
-    JsonObject store = http.post(port, "/api/stores", null, new JsonObject().put("name", "压测店").put("ownerName", "店长")
+    JsonObject store = http.setUp(port, "/api/stores", null, new JsonObject().put("name", "压测店").put("ownerName", "店长")
         .put("phone", phone).put("password", "password-123")).await().expect(201).json();
     String token = store.getString("token");
     String storeId = store.getJsonObject("store").getString("id");
-    String productId = http.post(port, "/api/stores/" + storeId + "/products", token, new JsonObject()
+    String productId = http.setUp(port, "/api/stores/" + storeId + "/products", token, new JsonObject()
         .put("name", "土鸡蛋 30枚").put("priceFen", 3990).put("stock", 2_000_000)).await().expect(201).json()
         .getString("id");
-    streamId = http.post(port, "/api/stores/" + storeId + "/streams", token, new JsonObject()
+    streamId = http.setUp(port, "/api/stores/" + storeId + "/streams", token, new JsonObject()
         .put("title", "压测直播间").put("scheduledAt", OffsetDateTime.now(ZoneOffset.ofHours(8)).toString()))
         .await().expect(201).json().getString("id");
-    http.post(port, "/api/streams/" + streamId + "/start", token, null).await().expect(200);
-    dealId = http.post(port, "/api/streams/" + streamId + "/deals", token, new JsonObject()
+    http.setUp(port, "/api/streams/" + streamId + "/start", token, null).await().expect(200);
+    dealId = http.setUp(port, "/api/streams/" + streamId + "/deals", token, new JsonObject()
         .put("productId", productId).put("groupPriceFen", 2990).put("threshold", 1_000_000).put("countBy", "BUYERS")
         .put("stock", 1_000_000).put("perBuyerLimit", 1)
         .put("endsAt", OffsetDateTime.now(ZoneOffset.ofHours(8)).plusDays(1).toString()))

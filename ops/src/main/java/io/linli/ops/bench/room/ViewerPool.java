@@ -29,7 +29,7 @@ final class ViewerPool {
     Semaphore slots = new Semaphore(64);
     for (int i = 0; i < missing; i++) {
       slots.acquireUninterruptibly();
-      Future<Http.Response> made = http.post(port, "/api/viewers", null,
+      Future<Http.Response> made = http.setUp(port, "/api/viewers", null,
           new JsonObject().put("nickname", "邻居" + (tokens.size() + i)));
       made.onComplete(ar -> {
         if (ar.succeeded() && ar.result().status() == 201) {
