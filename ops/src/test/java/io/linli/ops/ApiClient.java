@@ -156,4 +156,26 @@ public final class ApiClient {
     }
     return r;
   }
+
+  /** Starts a sandbox payment for the viewer's order; answers the hosted pay page's address. */
+  public String payUrl(String orderId, Viewer v) {
+    return expect(post("/api/orders/" + orderId + "/payments", v.token(), null), 201).json().getString("payUrl");
+  }
+
+  /**
+   * The order's status once it is one of {@code statuses}, read as its viewer sees it; what it last was if that
+   * takes more than 10 s (the sweeps and notifications that move it run asynchronously).
+   */
+  public String awaitOrder(String orderId, Viewer v, String... statuses) {
+    java.util.List<String> wanted = java.util.List.of(statuses);
+    String last = null;
+    for (int i = 0; i < 200; i++) {
+      last = get("/api/orders/" + orderId, v.token()).json().getString("status");
+      if (wanted.contains(last)) {
+        break;
+      }
+      OneNodeTest.sleep(50);
+    }
+    return last;
+  }
 }

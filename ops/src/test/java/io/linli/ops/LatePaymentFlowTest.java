@@ -23,24 +23,10 @@ class LatePaymentFlowTest extends ClockedNodeTest {
         new JsonObject().put("quantity", quantity)), 201).json().getJsonObject("order").getString("id");
   }
 
-  private static String payUrl(String orderId, ApiClient.Viewer v) {
-    return ApiClient.expect(api.post("/api/orders/" + orderId + "/payments", v.token(), null), 201).json()
-        .getString("payUrl");
-  }
-
-  private static String awaitOrder(String orderId, ApiClient.Viewer v, String... statuses) {
-    String status = null;
-    for (int i = 0; i < 100 && (status == null || !java.util.List.of(statuses).contains(status)); i++) {
-      OneNodeTest.sleep(50);
-      status = api.get("/api/orders/" + orderId, v.token()).json().getString("status");
-    }
-    return status;
-  }
-
   /** The hold sweep runs every second on the node's clock: move it past the window and wait for the sweep. */
   private static void letTheWindowLapse(String orderId, ApiClient.Viewer v) {
     CLOCK.advance(Duration.ofMinutes(11));
-    assertThat(awaitOrder(orderId, v, "CANCELLED")).isEqualTo("CANCELLED");
+    assertThat(api.awaitOrder(orderId, v, "CANCELLED")).isEqualTo("CANCELLED");
   }
 
   @Test
@@ -48,12 +34,12 @@ class LatePaymentFlowTest extends ClockedNodeTest {
     ApiClient.Shop shop = onlineShop("13900000081", 2, 10);
     ApiClient.Viewer early = api.viewer("准时");
     String earlyOrder = join(shop, early, 1);
-    ApiClient.expect(api.postForm(payUrl(earlyOrder, early), "outcome=pay"), 200);
-    assertThat(awaitOrder(earlyOrder, early, "PAID")).isEqualTo("PAID");
+    ApiClient.expect(api.postForm(api.payUrl(earlyOrder, early), "outcome=pay"), 200);
+    assertThat(api.awaitOrder(earlyOrder, early, "PAID")).isEqualTo("PAID");
 
     ApiClient.Viewer late = api.viewer("迟到");
     String lateOrder = join(shop, late, 2);
-    String lateUrl = payUrl(lateOrder, late);
+    String lateUrl = api.payUrl(lateOrder, late);
     letTheWindowLapse(lateOrder, late);
 
     try (RoomClient phone = new RoomClient(node.port(), shop.streamId(), early.token())) {
@@ -61,7 +47,7 @@ class LatePaymentFlowTest extends ClockedNodeTest {
           .getJsonArray("deals").getJsonObject(0);
       assertThat(before.getInteger("remaining")).as("the lapsed units went back on sale").isEqualTo(9);
       ApiClient.expect(api.postForm(lateUrl, "outcome=pay"), 200);
-      assertThat(awaitOrder(lateOrder, late, "PAID", "CONFIRMED")).isIn("PAID", "CONFIRMED");
+      assertThat(api.awaitOrder(lateOrder, late, "PAID", "CONFIRMED")).isIn("PAID", "CONFIRMED");
       phone.await(f -> "deal.formed".equals(f.getString("type")), Duration.ofSeconds(5));
       assertThat(phone.awaitDeal(shop.dealId(), d -> d.getInteger("committedBuyers") == 2, Duration.ofSeconds(5))
           .getInteger("remaining")).isEqualTo(7);
@@ -83,13 +69,13 @@ class LatePaymentFlowTest extends ClockedNodeTest {
     ApiClient.Shop shop = onlineShop("13900000082", 5, 2);
     ApiClient.Viewer late = api.viewer("迟到");
     String lateOrder = join(shop, late, 2);
-    String lateUrl = payUrl(lateOrder, late);
+    String lateUrl = api.payUrl(lateOrder, late);
     letTheWindowLapse(lateOrder, late);
     ApiClient.Viewer quick = api.viewer("捡漏");
     join(shop, quick, 2);
 
     ApiClient.expect(api.postForm(lateUrl, "outcome=pay"), 200);
-    assertThat(awaitOrder(lateOrder, late, "REFUNDED")).isEqualTo("REFUNDED");
+    assertThat(api.awaitOrder(lateOrder, late, "REFUNDED")).isEqualTo("REFUNDED");
     long id = io.linli.core.id.Ids.parse(lateOrder);
     assertThat(count("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = " + id)).isZero();
     assertThat(count("select count(*) from refunds where order_id = " + id + " and reason = 'LATE_PAYMENT'"))

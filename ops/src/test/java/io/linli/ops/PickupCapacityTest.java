@@ -149,27 +149,27 @@ class PickupCapacityTest extends ClockedNodeTest {
     String aOrder = join(shop, a, new JsonObject().put("quantity", 1).put("pickupPointId", hallway));
     String bOrder = join(shop, b, new JsonObject().put("quantity", 1).put("pickupPointId", hallway));
     String dOrder = join(shop, d, new JsonObject().put("quantity", 2).put("pickupPointId", locker));
-    String aPay = payUrl(aOrder, a);
-    String dPay = payUrl(dOrder, d);
-    ApiClient.expect(api.postForm(payUrl(bOrder, b), "outcome=pay"), 200);
-    assertThat(awaitOrder(bOrder, b, "PAID")).isEqualTo("PAID");
+    String aPay = api.payUrl(aOrder, a);
+    String dPay = api.payUrl(dOrder, d);
+    ApiClient.expect(api.postForm(api.payUrl(bOrder, b), "outcome=pay"), 200);
+    assertThat(api.awaitOrder(bOrder, b, "PAID")).isEqualTo("PAID");
 
     // The windows of 阿甲 and 阿丁 lapse: their places go back, and 阿丙 takes the hallway's.
     CLOCK.advance(Duration.ofMinutes(11));
-    assertThat(awaitOrder(aOrder, a, "CANCELLED")).isEqualTo("CANCELLED");
-    assertThat(awaitOrder(dOrder, d, "CANCELLED")).isEqualTo("CANCELLED");
+    assertThat(api.awaitOrder(aOrder, a, "CANCELLED")).isEqualTo("CANCELLED");
+    assertThat(api.awaitOrder(dOrder, d, "CANCELLED")).isEqualTo("CANCELLED");
     assertThat(bags(hallway, day)).isEqualTo(1);
     assertThat(bags(locker, day)).isZero();
     join(shop, api.viewer("阿丙"), new JsonObject().put("quantity", 1).put("pickupPointId", hallway));
 
     ApiClient.expect(api.postForm(aPay, "outcome=pay"), 200);
-    assertThat(awaitOrder(aOrder, a, "REFUNDED")).as("the hallway is full again").isEqualTo("REFUNDED");
+    assertThat(api.awaitOrder(aOrder, a, "REFUNDED")).as("the hallway is full again").isEqualTo("REFUNDED");
     assertThat(count("select count(*) from refunds where order_id = " + Ids.parse(aOrder)
         + " and reason = 'LATE_PAYMENT' and status = 'SUCCEEDED'")).isEqualTo(1);
     assertThat(bags(hallway, day)).isEqualTo(2);
 
     ApiClient.expect(api.postForm(dPay, "outcome=pay"), 200);
-    assertThat(awaitOrder(dOrder, d, "PAID")).as("the locker still had its place").isEqualTo("PAID");
+    assertThat(api.awaitOrder(dOrder, d, "PAID")).as("the locker still had its place").isEqualTo("PAID");
     assertThat(bags(locker, day)).isEqualTo(1);
     assertThat(count("select count(*) from order_events where order_id = " + Ids.parse(dOrder)
         + " and from_status = 'CANCELLED' and to_status = 'PAID' and reason = 'revived by a late payment'"))
@@ -274,21 +274,5 @@ class PickupCapacityTest extends ClockedNodeTest {
         .isEqualTo((int) count("select count(*) from orders where status <> 'CANCELLED' and deal_id = " + id));
     assertThat(deal.getInteger("committedBuyers")).isEqualTo(households);
     assertThat(deal.getInteger("remaining")).isEqualTo(40 - households);
-  }
-
-  private static String payUrl(String orderId, ApiClient.Viewer v) {
-    return ApiClient.expect(api.post("/api/orders/" + orderId + "/payments", v.token(), null), 201).json()
-        .getString("payUrl");
-  }
-
-  private static String awaitOrder(String orderId, ApiClient.Viewer v, String status) {
-    String last = null;
-    for (int i = 0; i < 200 && !status.equals(last); i++) {
-      last = api.get("/api/orders/" + orderId, v.token()).json().getString("status");
-      if (!status.equals(last)) {
-        OneNodeTest.sleep(50);
-      }
-    }
-    return last;
   }
 }

@@ -44,24 +44,24 @@ class SlotCapacityRevivalTest extends ClockedNodeTest {
     String aOrder = join(shop, a, 1, evening);
     String bOrder = join(shop, b, 1, evening);
     String dOrder = join(shop, d, 2, morning);
-    String aPay = payUrl(aOrder, a);
-    String dPay = payUrl(dOrder, d);
-    ApiClient.expect(api.postForm(payUrl(bOrder, b), "outcome=pay"), 200);
-    assertThat(awaitOrder(bOrder, b, "PAID")).isEqualTo("PAID");
+    String aPay = api.payUrl(aOrder, a);
+    String dPay = api.payUrl(dOrder, d);
+    ApiClient.expect(api.postForm(api.payUrl(bOrder, b), "outcome=pay"), 200);
+    assertThat(api.awaitOrder(bOrder, b, "PAID")).isEqualTo("PAID");
     assertThat(booked(evening)).isEqualTo(2);
     assertThat(booked(morning)).isEqualTo(1);
 
     // The windows of 阿甲 and 阿丁 lapse: their places go back, and 阿丙 takes the evening's.
     CLOCK.advance(Duration.ofMinutes(11));
-    assertThat(awaitOrder(aOrder, a, "CANCELLED")).isEqualTo("CANCELLED");
-    assertThat(awaitOrder(dOrder, d, "CANCELLED")).isEqualTo("CANCELLED");
+    assertThat(api.awaitOrder(aOrder, a, "CANCELLED")).isEqualTo("CANCELLED");
+    assertThat(api.awaitOrder(dOrder, d, "CANCELLED")).isEqualTo("CANCELLED");
     assertThat(booked(evening)).isEqualTo(1);
     assertThat(booked(morning)).isZero();
     join(shop, api.viewer("阿丙"), 1, evening);
     assertThat(booked(evening)).isEqualTo(2);
 
     ApiClient.expect(api.postForm(aPay, "outcome=pay"), 200);
-    assertThat(awaitOrder(aOrder, a, "REFUNDED")).as("the evening slot is full again").isEqualTo("REFUNDED");
+    assertThat(api.awaitOrder(aOrder, a, "REFUNDED")).as("the evening slot is full again").isEqualTo("REFUNDED");
     assertThat(count("select coalesce(sum(amount_fen), 0) from refunds where order_id = " + Ids.parse(aOrder)
         + " and reason = 'LATE_PAYMENT' and status = 'SUCCEEDED'")).as("goods and fee back").isEqualTo(2990 + 300);
     assertThat(booked(evening)).as("never more than its capacity").isEqualTo(2);
@@ -70,7 +70,7 @@ class SlotCapacityRevivalTest extends ClockedNodeTest {
         .isEqualTo(2);
 
     ApiClient.expect(api.postForm(dPay, "outcome=pay"), 200);
-    assertThat(awaitOrder(dOrder, d, "PAID")).as("the morning slot still had its place").isEqualTo("PAID");
+    assertThat(api.awaitOrder(dOrder, d, "PAID")).as("the morning slot still had its place").isEqualTo("PAID");
     assertThat(booked(morning)).isEqualTo(1);
     assertThat(count("select count(*) from order_events where order_id = " + Ids.parse(dOrder)
         + " and from_status = 'CANCELLED' and to_status = 'PAID' and reason = 'revived by a late payment'"))
@@ -106,21 +106,5 @@ class SlotCapacityRevivalTest extends ClockedNodeTest {
   private static long booked(String slotId) {
     return count("select coalesce((select orders from delivery_slot_bookings where slot_id = " + Ids.parse(slotId)
         + " and day = '" + TOMORROW + "'), 0)");
-  }
-
-  private static String payUrl(String orderId, ApiClient.Viewer v) {
-    return ApiClient.expect(api.post("/api/orders/" + orderId + "/payments", v.token(), null), 201).json()
-        .getString("payUrl");
-  }
-
-  private static String awaitOrder(String orderId, ApiClient.Viewer v, String status) {
-    String last = null;
-    for (int i = 0; i < 200 && !status.equals(last); i++) {
-      last = api.get("/api/orders/" + orderId, v.token()).json().getString("status");
-      if (!status.equals(last)) {
-        OneNodeTest.sleep(50);
-      }
-    }
-    return last;
   }
 }
