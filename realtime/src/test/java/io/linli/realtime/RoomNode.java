@@ -90,6 +90,22 @@ final class RoomNode implements AutoCloseable {
     return gauge == null ? Double.NaN : gauge.value();
   }
 
+  /** The gauge once it reads {@code wanted}, or what it reads after {@code within}: a closed socket is seen late. */
+  double awaitGauge(String name, double wanted, java.time.Duration within) {
+    long until = System.nanoTime() + within.toNanos();
+    double value = gauge(name);
+    while (value != wanted && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      value = gauge(name);
+    }
+    return value;
+  }
+
   double counter(String name) {
     return platform.metrics().find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }
