@@ -373,12 +373,7 @@ class AfterSalesTest extends ClockedNodeTest {
     JsonObject payment = ApiClient.expect(api.post("/api/orders/" + order + "/payments", v.token(), null,
         Map.of("Idempotency-Key", "pay-" + order)), 201).json();
     ApiClient.expect(api.postForm(payment.getString("payUrl"), "outcome=pay"), 200);
-    String status = null;
-    for (int i = 0; i < 200 && !"PAID".equals(status) && !"CONFIRMED".equals(status); i++) {
-      sleep(25);
-      status = api.get("/api/orders/" + order, v.token()).json().getString("status");
-    }
-    assertThat(status).isIn("PAID", "CONFIRMED");
+    assertThat(api.awaitOrder(order, v, Duration.ofSeconds(5), "PAID", "CONFIRMED")).isIn("PAID", "CONFIRMED");
   }
 
   /** Closes the deal, packs the bags and takes them to their points; answers the household's code. */

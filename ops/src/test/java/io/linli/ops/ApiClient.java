@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -162,19 +163,27 @@ public final class ApiClient {
     return expect(post("/api/orders/" + orderId + "/payments", v.token(), null), 201).json().getString("payUrl");
   }
 
+  /** The order's status as its viewer reads it. */
+  public String orderStatus(String orderId, Viewer v) {
+    return get("/api/orders/" + orderId, v.token()).json().getString("status");
+  }
+
   /**
    * The order's status once it is one of {@code statuses}, read as its viewer sees it; what it last was if that
    * takes more than 10 s (the sweeps and notifications that move it run asynchronously).
    */
   public String awaitOrder(String orderId, Viewer v, String... statuses) {
-    java.util.List<String> wanted = java.util.List.of(statuses);
-    String last = null;
-    for (int i = 0; i < 200; i++) {
-      last = get("/api/orders/" + orderId, v.token()).json().getString("status");
-      if (wanted.contains(last)) {
-        break;
-      }
-      OneNodeTest.sleep(50);
+    return awaitOrder(orderId, v, Duration.ofSeconds(10), statuses);
+  }
+
+  /** As {@link #awaitOrder(String, Viewer, String...)}, giving up after {@code within}. */
+  public String awaitOrder(String orderId, Viewer v, Duration within, String... statuses) {
+    List<String> wanted = List.of(statuses);
+    long until = System.nanoTime() + within.toNanos();
+    String last = orderStatus(orderId, v);
+    while (!wanted.contains(last) && System.nanoTime() < until) {
+      OneNodeTest.sleep(25);
+      last = orderStatus(orderId, v);
     }
     return last;
   }

@@ -437,14 +437,7 @@ class DeliveryFlowTest extends OneNodeTest {
   }
 
   private static void awaitStatus(String orderId, ApiClient.Viewer v, String status) {
-    String last = null;
-    for (int i = 0; i < 200 && !status.equals(last); i++) {
-      last = api.get("/api/orders/" + orderId, v.token()).json().getString("status");
-      if (!status.equals(last)) {
-        sleep(50);
-      }
-    }
-    assertThat(last).isEqualTo(status);
+    assertThat(api.awaitOrder(orderId, v, status)).isEqualTo(status);
   }
 
   private static ApiClient.Viewer viewer(String nickname, String phone) {

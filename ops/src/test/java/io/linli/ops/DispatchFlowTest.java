@@ -233,18 +233,11 @@ class DispatchFlowTest extends OneNodeTest {
   }
 
   private static String status(String order, ApiClient.Viewer v) {
-    return api.get("/api/orders/" + order, v.token()).json().getString("status");
+    return api.orderStatus(order, v);
   }
 
   private static void awaitStatus(String order, ApiClient.Viewer v, String wanted) {
-    String last = null;
-    for (int i = 0; i < 200 && !wanted.equals(last); i++) {
-      last = status(order, v);
-      if (!wanted.equals(last)) {
-        sleep(50);
-      }
-    }
-    assertThat(last).isEqualTo(wanted);
+    assertThat(api.awaitOrder(order, v, wanted)).isEqualTo(wanted);
   }
 
   private static Predicate<JsonObject> type(String type) {

@@ -26,7 +26,7 @@ class LatePaymentFlowTest extends ClockedNodeTest {
   /** The hold sweep runs every second on the node's clock: move it past the window and wait for the sweep. */
   private static void letTheWindowLapse(String orderId, ApiClient.Viewer v) {
     CLOCK.advance(Duration.ofMinutes(11));
-    assertThat(api.awaitOrder(orderId, v, "CANCELLED")).isEqualTo("CANCELLED");
+    assertThat(api.awaitOrder(orderId, v, Duration.ofSeconds(5), "CANCELLED")).isEqualTo("CANCELLED");
   }
 
   @Test
@@ -35,7 +35,7 @@ class LatePaymentFlowTest extends ClockedNodeTest {
     ApiClient.Viewer early = api.viewer("准时");
     String earlyOrder = join(shop, early, 1);
     ApiClient.expect(api.postForm(api.payUrl(earlyOrder, early), "outcome=pay"), 200);
-    assertThat(api.awaitOrder(earlyOrder, early, "PAID")).isEqualTo("PAID");
+    assertThat(api.awaitOrder(earlyOrder, early, Duration.ofSeconds(5), "PAID")).isEqualTo("PAID");
 
     ApiClient.Viewer late = api.viewer("迟到");
     String lateOrder = join(shop, late, 2);
@@ -47,7 +47,7 @@ class LatePaymentFlowTest extends ClockedNodeTest {
           .getJsonArray("deals").getJsonObject(0);
       assertThat(before.getInteger("remaining")).as("the lapsed units went back on sale").isEqualTo(9);
       ApiClient.expect(api.postForm(lateUrl, "outcome=pay"), 200);
-      assertThat(api.awaitOrder(lateOrder, late, "PAID", "CONFIRMED")).isIn("PAID", "CONFIRMED");
+      assertThat(api.awaitOrder(lateOrder, late, Duration.ofSeconds(5), "PAID", "CONFIRMED")).isIn("PAID", "CONFIRMED");
       phone.await(f -> "deal.formed".equals(f.getString("type")), Duration.ofSeconds(5));
       assertThat(phone.awaitDeal(shop.dealId(), d -> d.getInteger("committedBuyers") == 2, Duration.ofSeconds(5))
           .getInteger("remaining")).isEqualTo(7);
@@ -75,7 +75,7 @@ class LatePaymentFlowTest extends ClockedNodeTest {
     join(shop, quick, 2);
 
     ApiClient.expect(api.postForm(lateUrl, "outcome=pay"), 200);
-    assertThat(api.awaitOrder(lateOrder, late, "REFUNDED")).isEqualTo("REFUNDED");
+    assertThat(api.awaitOrder(lateOrder, late, Duration.ofSeconds(5), "REFUNDED")).isEqualTo("REFUNDED");
     long id = io.linli.core.id.Ids.parse(lateOrder);
     assertThat(count("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = " + id)).isZero();
     assertThat(count("select count(*) from refunds where order_id = " + id + " and reason = 'LATE_PAYMENT'"))

@@ -3,6 +3,7 @@ package io.linli.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +27,8 @@ class PaymentFlowTest extends OneNodeTest {
     assertThat(page.text()).contains("¥59.80").contains("value=\"pay\"");
 
     ApiClient.expect(api.postForm(payment.getString("payUrl"), "outcome=pay"), 200);
-    String status = null;
-    for (int i = 0; i < 100 && !"PAID".equals(status) && !"CONFIRMED".equals(status); i++) {
-      sleep(50);
-      status = api.get("/api/orders/" + order.getString("id"), v.token()).json().getString("status");
-    }
-    assertThat(status).isIn("PAID", "CONFIRMED");
+    assertThat(api.awaitOrder(order.getString("id"), v, Duration.ofSeconds(5), "PAID", "CONFIRMED"))
+        .isIn("PAID", "CONFIRMED");
     // Pressing pay again on the same page pays nothing twice.
     assertThat(api.postForm(payment.getString("payUrl"), "outcome=pay").status()).isEqualTo(409);
     assertThat(count("select coalesce(sum(amount_fen), 0) from ledger_entries")).isEqualTo(5980);

@@ -264,12 +264,7 @@ class RefundAfterCrashTest {
   }
 
   private static void awaitStatus(ApiClient api, String order, ApiClient.Viewer v, String... wanted) {
-    String status = null;
-    for (int i = 0; i < 200 && (status == null || !List.of(wanted).contains(status)); i++) {
-      OneNodeTest.sleep(25);
-      status = api.get("/api/orders/" + order, v.token()).json().getString("status");
-    }
-    assertThat(status).isIn((Object[]) wanted);
+    assertThat(api.awaitOrder(order, v, Duration.ofSeconds(5), wanted)).isIn((Object[]) wanted);
   }
 
   private static void awaitOrderStatus(String order, String wanted) {

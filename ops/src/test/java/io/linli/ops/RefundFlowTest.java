@@ -399,16 +399,11 @@ class RefundFlowTest {
   }
 
   private static String status(String order, ApiClient.Viewer v) {
-    return api.get("/api/orders/" + order, v.token()).json().getString("status");
+    return api.orderStatus(order, v);
   }
 
   private static String awaitStatus(String order, ApiClient.Viewer v, String wanted) {
-    String status = null;
-    for (int i = 0; i < 200 && !wanted.equals(status); i++) {
-      sleep(25);
-      status = status(order, v);
-    }
-    return status;
+    return api.awaitOrder(order, v, Duration.ofSeconds(5), wanted);
   }
 
   private static void awaitDeal(String dealId, String wanted) {

@@ -82,8 +82,7 @@ public final class Tokens {
 
   /**
    * A viewer taps many times with one token: decoding and checking it again each time was a tenth of a join's
-   * CPU. (Until 2026-12-01 this read {@code exp} from the principal, where JWTAuth does not put it, so nothing
-   * was ever found here; TokensTest now shows a remembered token still lapses at its expiry.) Only tokens that verified are kept, each until its own expiry; the map is emptied when it grows past
+   * CPU. Only tokens that verified are kept, each until its own expiry; the map is emptied when it grows past
    * its bound rather than tracking use.
    */
   private void remember(String token, Caller caller, long expiresAtMillis) {

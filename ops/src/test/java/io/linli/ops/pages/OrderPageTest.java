@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -300,18 +301,7 @@ class OrderPageTest {
   }
 
   private static void awaitStatus(String orderId, ApiClient.Viewer v, String... wanted) {
-    String status = null;
-    for (int i = 0; i < 200 && (status == null || !List.of(wanted).contains(status)); i++) {
-      status = api.get("/api/orders/" + orderId, v.token()).json().getString("status");
-      if (!List.of(wanted).contains(status)) {
-        try {
-          Thread.sleep(25);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-    assertThat(status).isIn((Object[]) wanted);
+    assertThat(api.awaitOrder(orderId, v, Duration.ofSeconds(5), wanted)).isIn((Object[]) wanted);
   }
 
   private static int freePort() {
