@@ -9,16 +9,6 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** The problem's type without its base, e.g. "unauthorized" or "validation". */
-  get slug() {
-    return String(this.problem.type || '').split('/').pop();
-  }
-
-  /** Whether the problem's `errors` name this field. */
-  names(field) {
-    return (this.problem.errors || []).some((e) => e.field === field);
-  }
-
   /**
    * What to show under a field the problem names: the page's own words for what the field needs (the server's
    * schema messages are for developers), else the server's message; null when the field is fine.

@@ -2,8 +2,8 @@
 // "<img src=x onerror=...>" is shown, never parsed. No page uses innerHTML.
 
 /**
- * el('td', {class: 'code', 'data-order-id': id}, 'text', child) - props: class, text, on<event> listeners,
- * hidden; everything else is an attribute. Children are nodes or strings (as text).
+ * el('td', {class: 'code', 'data-order-id': id}, 'text', child) - props: class, text, on<event> listeners;
+ * everything else is an attribute. Children are nodes or strings (as text).
  */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -11,7 +11,6 @@ export function el(tag, props = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (key === 'class') node.className = value;
     else if (key === 'text') node.textContent = value;
-    else if (key === 'hidden') node.hidden = true;
     else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, String(value));
   }
@@ -31,4 +30,12 @@ export function fill(node, ...children) {
 
 export function byId(id) {
   return document.getElementById(id);
+}
+
+/** The page's message line (the element with id "message"): shown with the text, hidden without one. */
+export function say(text, isError = false) {
+  const node = byId('message');
+  node.hidden = !text;
+  node.classList.toggle('error', isError);
+  fill(node, text || '');
 }

@@ -5,7 +5,7 @@
 // more, so nothing that happened meanwhile is missed.
 import { ApiError, blob, call, viewerToken, yuan } from './api.js';
 import { add, lang, languageSwitch, onChange, problemText, t, translate } from './i18n.js';
-import { byId, el, fill } from './dom.js';
+import { byId, el, fill, say } from './dom.js';
 import { CODE_STATUSES, statusWord } from './statuses.js';
 
 add({
@@ -104,13 +104,6 @@ let lastEventId = 0; // the newest notice applied: a reconnect asks for what cam
 let qr = { code: null, url: null };
 
 // ---- what the page shows ----
-
-function say(text, isError = false) {
-  const node = byId('message');
-  node.hidden = !text;
-  node.classList.toggle('error', isError);
-  fill(node, text || '');
-}
 
 function when(iso) {
   const options = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',

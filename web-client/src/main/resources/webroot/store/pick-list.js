@@ -2,8 +2,8 @@
 // units to take and a bag table to tick off, then one sheet per delivery slot with the addresses. Printing
 // starts every sheet on a new page; the CSV is the same list from the same endpoint, saved as a file.
 import { ApiError, blob, call, saveAs, staffToken } from '/assets/api.js';
-import { add, languageSwitch, onChange, problemText, t, translate } from '/assets/i18n.js';
-import { byId, el, fill } from '/assets/dom.js';
+import { add, lang, languageSwitch, onChange, problemText, t, translate } from '/assets/i18n.js';
+import { byId, el, fill, say } from '/assets/dom.js';
 import { statusWord } from '/assets/statuses.js';
 
 add({
@@ -68,13 +68,6 @@ function toSignIn() {
   location.replace(`/store/?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 
-function say(text, isError = false) {
-  const message = byId('message');
-  message.hidden = !text;
-  message.classList.toggle('error', isError);
-  fill(message, text || '');
-}
-
 function table(columns, rows) {
   return el('table', { class: 'bags' },
     el('thead', {}, el('tr', {}, columns.map(([key, cls]) => el('th', { class: cls, text: t(key) })))),
@@ -130,7 +123,7 @@ function render() {
     deal: list.dealId,
     bags: all.reduce((n, s) => n + s.bags.length, 0),
     units: all.reduce((n, s) => n + s.units, 0),
-    at: madeAt.toLocaleString(document.documentElement.lang),
+    at: madeAt.toLocaleString(lang()),
   }));
   say(sheets.length === 0 ? t('pick.empty') : '');
   byId('print').disabled = false;
