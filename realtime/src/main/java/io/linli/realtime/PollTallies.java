@@ -26,7 +26,7 @@ final class PollTallies {
   record Final(Tally tally, Ballots viewers, Ballots leaders) {}
 
   /** A leader's vote is kept under this prefix, so it can never be taken for a viewer's with the same id. */
-  private static final String LEADER_VOTER = "leader:";
+  private static final String LEADER_VOTER = RoomMember.LEADER_PREFIX;
 
   private final Redis redis;
   private final String ttlSeconds;

@@ -95,8 +95,8 @@ public final class RoomGateway {
       return Future.succeededFuture(RoomMember.viewer(caller));
     }
     if (caller.isLeader()) {
-      return leaders.get().find(caller.id()).compose(leader -> leader != null && leader.storeId() == stream.storeId()
-          ? Future.succeededFuture(RoomMember.leader(new Caller(Caller.Kind.LEADER, leader.id(), leader.name())))
+      return RoomMember.leaderOf(leaders.get(), caller.id(), stream.storeId()).compose(member -> member != null
+          ? Future.succeededFuture(member)
           : Future.failedFuture(Problem.forbidden("You are not a leader of this stream's store.")));
     }
     return stores.requireStaff(caller, stream.storeId()).map(role -> RoomMember.staff(caller, role));

@@ -3,6 +3,8 @@ package io.linli.realtime;
 import io.linli.core.auth.Caller;
 import io.linli.core.id.Ids;
 import io.linli.core.store.Role;
+import io.linli.core.store.StoreLeaders;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,6 +13,8 @@ import io.vertx.core.json.JsonObject;
  */
 record RoomMember(Caller caller, String role) {
   static final String LEADER = "leader";
+  /** What sets a leader's keys (mutes, bans, votes) apart from a viewer's with the same id. */
+  static final String LEADER_PREFIX = LEADER + ":";
 
   static RoomMember viewer(Caller caller) {
     return new RoomMember(caller, "viewer");
@@ -18,6 +22,15 @@ record RoomMember(Caller caller, String role) {
 
   static RoomMember leader(Caller caller) {
     return new RoomMember(caller, LEADER);
+  }
+
+  /**
+   * The leader {@code leaderId} as they are in a room of {@code storeId}, by the name the record has now; null
+   * when there is no such leader or they lead another store (no leader is in another store's room).
+   */
+  static Future<RoomMember> leaderOf(StoreLeaders leaders, long leaderId, long storeId) {
+    return leaders.find(leaderId).map(leader -> leader == null || leader.storeId() != storeId ? null
+        : leader(new Caller(Caller.Kind.LEADER, leader.id(), leader.name())));
   }
 
   static RoomMember staff(Caller caller, Role role) {
@@ -48,7 +61,7 @@ record RoomMember(Caller caller, String role) {
 
   /** A viewer is their id (as always); a leader is {@code leader:<id>}. */
   static String person(Object role, String id) {
-    return LEADER.equals(role) ? LEADER + ":" + id : id;
+    return LEADER.equals(role) ? LEADER_PREFIX + id : id;
   }
 
   /** As shown to the room, e.g. in {@code chat.message.from}. */

@@ -216,10 +216,9 @@ final class RoomModeration {
   private Future<RoomMember> find(RoomSession session, Subject subject) {
     String id = Ids.toText(subject.id());
     if (subject.leader()) {
-      return leaders.get().find(subject.id()).compose(leader -> leader == null
-          || leader.storeId() != session.storeId()
+      return RoomMember.leaderOf(leaders.get(), subject.id(), session.storeId()).compose(member -> member == null
           ? Future.failedFuture(new Refusal("no-such-user", "This store has no leader " + id + "."))
-          : Future.succeededFuture(RoomMember.leader(new Caller(Caller.Kind.LEADER, leader.id(), leader.name()))));
+          : Future.succeededFuture(member));
     }
     return records.viewerNickname(subject.id()).compose(nickname -> nickname == null
         ? Future.failedFuture(new Refusal("no-such-user", "There is no viewer " + id + "."))
