@@ -110,7 +110,7 @@ final class InlineValidation implements Handler<RoutingContext> {
       }
       // Path parameters repeat (the hot deal's id); headers such as Idempotency-Key are new each time.
       boolean remembered = parameter.getIn() == Location.PATH;
-      if (remembered && known.text(parameter, text) != null) {
+      if (remembered && known.textKnown(parameter, text)) {
         return new RequestParameterImpl(text);
       }
       OutputUnit result = contract.getSchemaRepository().validator(parameter.getSchema()).validate(text);
@@ -120,7 +120,7 @@ final class InlineValidation implements Handler<RoutingContext> {
         throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
       }
       if (remembered) {
-        known.textValid(parameter, text, Boolean.TRUE);
+        known.textValid(parameter, text);
       }
       return new RequestParameterImpl(text);
     }

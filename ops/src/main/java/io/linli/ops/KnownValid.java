@@ -33,14 +33,14 @@ final class KnownValid {
 
   private final Map<Key, Object> known = new ConcurrentHashMap<>();
 
-  /** What validating {@code text} for {@code part} produced last time, or null if it has not been found valid. */
-  Object text(Object part, String text) {
-    return text.length() > MAX_BYTES ? null : known.get(new Key(part, null, text));
+  /** Whether {@code text} was found valid for {@code part} before (a parameter's text is its own result). */
+  boolean textKnown(Object part, String text) {
+    return text.length() <= MAX_BYTES && known.containsKey(new Key(part, null, text));
   }
 
-  void textValid(Object part, String text, Object validated) {
+  void textValid(Object part, String text) {
     if (text.length() <= MAX_BYTES) {
-      remember(new Key(part, null, text), validated);
+      remember(new Key(part, null, text), Boolean.TRUE);
     }
   }
 
