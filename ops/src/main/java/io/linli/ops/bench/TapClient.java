@@ -141,7 +141,7 @@ final class TapClient {
         socket.close();
       }
       if (waiting != null) {
-        waiting.complete(new Reply(status, body.copy()));
+        waiting.complete(new Reply(status, body));  // RecordParser hands over a copy of its bytes already
       }
     }
 
