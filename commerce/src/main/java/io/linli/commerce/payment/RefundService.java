@@ -92,6 +92,12 @@ public final class RefundService implements DealOutcomes {
   /** A refund row claimed in the record, to be asked of the provider once committed. */
   public record Claimed(long refundId, long orderId, long paymentId, String providerRef, long paymentFen,
       long amountFen, String reason) {
+    /** A refunds row as the claim and the sweep read it back (id, order_id, payment_id, provider_ref, the two sums). */
+    static Claimed from(Row r, String reason) {
+      return new Claimed(r.getLong("id"), r.getLong("order_id"), r.getLong("payment_id"), r.getString("provider_ref"),
+          r.getLong("payment_fen"), r.getLong("amount_fen"), reason);
+    }
+
     PaymentProvider.RefundRequest request() {
       return new PaymentProvider.RefundRequest(refundId, paymentId, providerRef, paymentFen, amountFen, reason);
     }
@@ -151,9 +157,7 @@ public final class RefundService implements DealOutcomes {
                   onlyAboveAmount, sendAfter()))
               .map(rows -> {
                 List<Claimed> claimed = new ArrayList<>();
-                rows.forEach(r -> claimed.add(new Claimed(r.getLong("id"), r.getLong("order_id"),
-                    r.getLong("payment_id"), r.getString("provider_ref"), r.getLong("payment_fen"),
-                    r.getLong("amount_fen"), reason)));
+                rows.forEach(r -> claimed.add(Claimed.from(r, reason)));
                 return sendAfterCommit(claimed);
               });
         });
@@ -388,8 +392,7 @@ public final class RefundService implements DealOutcomes {
         .compose(rows -> {
           List<Future<Void>> each = new ArrayList<>();
           for (Row r : rows) {
-            Claimed c = new Claimed(r.getLong("id"), r.getLong("order_id"), r.getLong("payment_id"),
-                r.getString("provider_ref"), r.getLong("payment_fen"), r.getLong("amount_fen"), r.getString("reason"));
+            Claimed c = Claimed.from(r, r.getString("reason"));
             each.add(r.getBoolean("accepted") ? query(c) : send(c));
           }
           return Future.join(each).map(rows.size());
