@@ -98,12 +98,12 @@ public final class Commerce {
     this.deliveryZones = new DeliveryZones(platform, stores);
     this.joins = new JoinService(platform, deals, counters, new OrderWriter(platform.vertx(), platform.pool()),
         orders, room, paymentSettings, pickupPoints, deliveryZones);
-    this.leaves = new LeaveService(platform, deals, counters, orders, room, refunds);
-    this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds,
-        new LatePayments(platform, deals, counters, room));
+    this.leaves = new LeaveService(platform, deals, counters, orders, refunds);
+    this.payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters), refunds,
+        new LatePayments(platform, deals, counters));
     this.deadlines = new DealDeadlines(platform, deals);
     this.reconciler = new DealReconciler(platform, deals, counters, ABANDONED_AFTER);
-    this.holds = new HoldSweeper(platform, deals, counters, room);
+    this.holds = new HoldSweeper(platform, deals, counters);
     this.sandbox = new SandboxGateway(platform.vertx(), platform.redis(), provider);
     this.webhooks = new WebhookDispatcher(platform);
     this.leaders = new LeaderService(platform, stores);

@@ -115,21 +115,37 @@ public final class DealService implements SnapshotSource {
     return fresh(dealId).compose(this::json);
   }
 
-  /** The deal's fixed facts, cached; status may be stale, so decisions about status go to Redis or PostgreSQL. */
   /**
    * Tells the room the deal's counts as Redis has them now. For changes that no join announced: a reservation
-   * taken back (a failed commit, an abandoned join), or counts repaired from the record. Joins decided meanwhile
-   * told the room counts the record never had; this newer version replaces them on every phone.
+   * taken back (a failed commit, an abandoned join, a lapsed hold, a buyer who left), or counts repaired from the
+   * record. Joins decided meanwhile told the room counts the record never had; this newer version replaces them
+   * on every phone.
    */
-  void tellCounts(Deal deal) {
-    counters.read(deal.id()).onSuccess(c -> {
+  Future<Void> tellCounts(Deal deal) {
+    return counters.read(deal.id()).map(c -> {
       if (c != null) {
-        room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
-            deal.progress(c));
+        publishProgress(deal, c);
       }
+      return null;
     });
   }
 
+  /** The counts as the deal's state in its room (coalesced per deal; phones keep the highest version). */
+  void publishProgress(Deal deal, DealCounts c) {
+    publishProgress(deal, c, c.status());
+  }
+
+  /**
+   * With the status given rather than the one the counts carry: after a status change, at the version the change
+   * gave the counts, so the count frames of joins decided before it (which still say the old status) are older
+   * and no phone goes back to them.
+   */
+  private void publishProgress(Deal deal, DealCounts c, DealStatus status) {
+    room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
+        deal.progress(c, status));
+  }
+
+  /** The deal's fixed facts, cached; status may be stale, so decisions about status go to Redis or PostgreSQL. */
   public Future<Deal> deal(long dealId) {
     Deal cached = cache.get(dealId);
     if (cached != null) {
@@ -197,19 +213,10 @@ public final class DealService implements SnapshotSource {
     return deal(dealId).compose(deal -> counters.setStatus(dealId, DealStatus.FORMED)
         .compose(c -> c != null ? Future.succeededFuture(c) : counts(deal))
         .compose(c -> {
-          progress(deal, c, DealStatus.FORMED);
+          publishProgress(deal, c, DealStatus.FORMED);
           return room.publish(deal.streamId(), "deal.formed", deal.progress(c, DealStatus.FORMED)).map(c);
         })
         .compose(c -> c.remaining() == 0 ? close(dealId).mapEmpty() : Future.succeededFuture()));
-  }
-
-  /**
-   * The deal's state with its new status, at the version the status change gave the counts: the count frames
-   * of joins decided before the change (which still say the old status) are older, so no phone goes back to them.
-   */
-  private void progress(Deal deal, DealCounts c, DealStatus status) {
-    room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(deal.id()), c.version(),
-        deal.progress(c, status));
   }
 
   /**
@@ -259,7 +266,7 @@ public final class DealService implements SnapshotSource {
     return deal(dealId).compose(deal -> counters.setStatus(dealId, status)
         .compose(c -> {
           if (c != null) {
-            progress(deal, c, status);
+            publishProgress(deal, c, status);
           }
           return room.publish(deal.streamId(), "deal.status", new JsonObject()
               .put("dealId", Ids.toText(dealId)).put("status", status.name()));

@@ -2,7 +2,6 @@ package io.linli.commerce.deal;
 
 import io.linli.core.Platform;
 import io.linli.core.time.Periodic;
-import io.linli.core.room.RoomEvents;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -33,15 +32,13 @@ public final class HoldSweeper {
   private final Platform platform;
   private final DealService deals;
   private final DealCounters counters;
-  private final RoomEvents room;
   private final Counter lapsed;
   private Periodic job;
 
-  public HoldSweeper(Platform platform, DealService deals, DealCounters counters, RoomEvents room) {
+  public HoldSweeper(Platform platform, DealService deals, DealCounters counters) {
     this.platform = platform;
     this.deals = deals;
     this.counters = counters;
-    this.room = room;
     this.lapsed = Counter.builder("linli.holds.expired").description("Unpaid joins whose payment window lapsed")
         .register(platform.metrics());
   }
@@ -75,14 +72,6 @@ public final class HoldSweeper {
 
   private Future<Void> release(long dealId, long viewerId, int quantity) {
     return deals.deal(dealId).compose(deal -> counters.leave(dealId, viewerId, quantity, false)
-        .compose(x -> counters.read(dealId))
-        .map(c -> {
-          if (c != null) {
-            // The cached deal's status is the one it had when first read: the counts carry the current one.
-            room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(dealId), c.version(),
-                deal.progress(c));
-          }
-          return null;
-        }));
+        .compose(x -> deals.tellCounts(deal)));
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** What the join script decided, parsed from its reply. */
 sealed interface JoinOutcome {
-  record Accepted(long orderId, DealStatus status, DealCounts counts, boolean crossedThreshold, String inflight)
+  record Accepted(long orderId, DealCounts counts, boolean crossedThreshold, String inflight)
       implements JoinOutcome {}
 
   record Duplicate(long orderId) implements JoinOutcome {}
@@ -23,7 +23,7 @@ sealed interface JoinOutcome {
     return switch (kind) {
       case "OK" -> {
         DealStatus status = DealStatus.valueOf((String) reply.get(2));
-        yield new Accepted(Ids.parse((String) reply.get(1)), status, new DealCounts(i(reply, 3), i(reply, 4),
+        yield new Accepted(Ids.parse((String) reply.get(1)), new DealCounts(i(reply, 3), i(reply, 4),
             i(reply, 5), i(reply, 6), i(reply, 7), Long.parseLong((String) reply.get(8)), status),
             "1".equals(reply.get(9)), inflightMember);
       }

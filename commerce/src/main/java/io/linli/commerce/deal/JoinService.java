@@ -193,7 +193,7 @@ public final class JoinService {
         }
         return Future.succeededFuture(new JsonObject()
             .put("order", placed)
-            .put("deal", deal.progress(a.counts(), a.status()).put("id", Ids.toText(deal.id()))));
+            .put("deal", deal.progress(a.counts()).put("id", Ids.toText(deal.id()))));
       }
       // Redis said yes but the record said no (Redis had lost counts or keys), or the write failed:
       // take the reservation back, tell the room, and answer as the record decided.
@@ -212,15 +212,14 @@ public final class JoinService {
 
   /** Step 3: the room hears the counts (coalesced), and a crossing of the threshold is recorded once. */
   private void announce(Deal deal, Caller buyer, Accepted a) {
-    room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(deal.id()), a.counts().version(),
-        deal.progress(a.counts(), a.status()));
+    deals.publishProgress(deal, a.counts());
     // Social proof ("小王 刚刚参团"): only the latest matters, so it is a state, not one frame per tap.
     room.publishState(deal.streamId(), "chat.system", "joined:" + Ids.toText(deal.id()), a.counts().version(),
         new JsonObject().put("kind", "deal.joined").put("dealId", Ids.toText(deal.id()))
             .put("nickname", buyer.name()).put("text", buyer.name() + " 刚刚参团"));
     if (a.crossedThreshold()) {
       deals.formWhenRecorded(deal.id());
-    } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
+    } else if (a.counts().remaining() == 0 && a.counts().status() == DealStatus.FORMED) {
       deals.close(deal.id());
     }
   }

@@ -7,7 +7,6 @@ import io.linli.commerce.order.OrderPickups;
 import io.linli.commerce.order.OrderWriter;
 import io.linli.core.Platform;
 import io.linli.core.id.Ids;
-import io.linli.core.room.RoomEvents;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -34,14 +33,12 @@ public final class LatePayments {
   private final Platform platform;
   private final DealService deals;
   private final DealCounters counters;
-  private final RoomEvents room;
   private final Counter revived;
 
-  public LatePayments(Platform platform, DealService deals, DealCounters counters, RoomEvents room) {
+  public LatePayments(Platform platform, DealService deals, DealCounters counters) {
     this.platform = platform;
     this.deals = deals;
     this.counters = counters;
-    this.room = room;
     this.revived = Counter.builder("linli.orders.revived")
         .description("Cancelled orders made PAID again by a payment that arrived after their hold lapsed")
         .register(platform.metrics());
@@ -154,11 +151,10 @@ public final class LatePayments {
       }
       revived.increment();
       Accepted a = reserved;
-      room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(deal.id()), a.counts().version(),
-          deal.progress(a.counts(), a.status()));
+      deals.publishProgress(deal, a.counts());
       if (a.crossedThreshold()) {
         deals.formWhenRecorded(deal.id());
-      } else if (a.counts().remaining() == 0 && a.status() == DealStatus.FORMED) {
+      } else if (a.counts().remaining() == 0 && a.counts().status() == DealStatus.FORMED) {
         deals.close(deal.id());
       }
       return counters.completed(deal.id(), a.inflight());

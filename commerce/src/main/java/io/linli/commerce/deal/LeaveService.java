@@ -5,7 +5,6 @@ import io.linli.core.Platform;
 import io.linli.core.auth.Caller;
 import io.linli.core.error.Problem;
 import io.linli.core.id.Ids;
-import io.linli.core.room.RoomEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -21,17 +20,15 @@ public final class LeaveService {
   private final DealService deals;
   private final DealCounters counters;
   private final OrderService orders;
-  private final RoomEvents room;
   private final DealOutcomes outcomes;
 
   public LeaveService(Platform platform, DealService deals, DealCounters counters, OrderService orders,
-      RoomEvents room, DealOutcomes outcomes) {
+      DealOutcomes outcomes) {
     this.outcomes = outcomes;
     this.platform = platform;
     this.deals = deals;
     this.counters = counters;
     this.orders = orders;
-    this.room = room;
   }
 
   public Future<JsonObject> leave(Caller caller, long orderId) {
@@ -83,11 +80,6 @@ public final class LeaveService {
   }
 
   private Future<Void> announce(long dealId) {
-    return deals.deal(dealId).compose(deal -> counters.read(dealId).compose(c -> {
-      if (c != null) {
-        room.publishState(deal.streamId(), "deal.progress", Deal.stateKey(dealId), c.version(), deal.progress(c));
-      }
-      return Future.<Void>succeededFuture();
-    }));
+    return deals.deal(dealId).compose(deals::tellCounts);
   }
 }

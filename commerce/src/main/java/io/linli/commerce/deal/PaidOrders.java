@@ -2,8 +2,6 @@ package io.linli.commerce.deal;
 
 import io.linli.commerce.deal.JoinOutcome.Accepted;
 import io.linli.commerce.deal.JoinOutcome.NoState;
-import io.linli.core.id.Ids;
-import io.linli.core.room.RoomEvents;
 import io.vertx.core.Future;
 
 /**
@@ -13,12 +11,10 @@ import io.vertx.core.Future;
 public final class PaidOrders {
   private final DealService deals;
   private final DealCounters counters;
-  private final RoomEvents room;
 
-  public PaidOrders(DealService deals, DealCounters counters, RoomEvents room) {
+  public PaidOrders(DealService deals, DealCounters counters) {
     this.deals = deals;
     this.counters = counters;
-    this.room = room;
   }
 
   public Future<Void> paid(long dealId, long viewerId, int quantity, long orderId) {
@@ -29,8 +25,7 @@ public final class PaidOrders {
             return deals.rebuild(deal).mapEmpty();
           }
           Accepted a = (Accepted) outcome;
-          room.publishState(deal.streamId(), "deal.progress", "deal:" + Ids.toText(dealId), a.counts().version(),
-              deal.progress(a.counts(), a.status()));
+          deals.publishProgress(deal, a.counts());
           if (a.crossedThreshold()) {
             deals.formWhenRecorded(dealId);
           }

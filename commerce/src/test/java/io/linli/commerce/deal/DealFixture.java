@@ -88,12 +88,12 @@ final class DealFixture implements AutoCloseable {
     OrderService orders = new OrderService(platform, stores);
     joins = new JoinService(platform, deals, counters, new OrderWriter(vertx, platform.pool()), orders, room,
         paymentSettings, new PickupPointService(platform, stores));
-    payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters, room), refunds,
-        new LatePayments(platform, deals, counters, room));
-    holds = new HoldSweeper(platform, deals, counters, room);
+    payments = new PaymentService(platform, provider, orders, new PaidOrders(deals, counters), refunds,
+        new LatePayments(platform, deals, counters));
+    holds = new HoldSweeper(platform, deals, counters);
     reconciler = new DealReconciler(platform, deals, counters, Duration.ofSeconds(15));
     deadlines = new DealDeadlines(platform, deals);
-    leaves = new LeaveService(platform, deals, counters, new OrderService(platform, stores), room, refunds);
+    leaves = new LeaveService(platform, deals, counters, new OrderService(platform, stores), refunds);
   }
 
   /** A store, its owner and a stream, ready for deals. */
