@@ -234,8 +234,10 @@ public final class DealService implements SnapshotSource {
                         deal.ladder().priceAt(rows.iterator().next().getLong("count").intValue())))
                     .compose(adjusted -> {
                       metrics.tierAdjusted.increment(adjusted);
-                      // What was paid above the lowered price is claimed in the same commit.
-                      return outcomes.closed(tx, dealId);
+                      // What was paid above the lowered price is claimed in the same commit. With no price
+                      // lowered nobody paid above it, and claiming would lock every payment of the deal for nothing.
+                      return adjusted == 0 ? Future.succeededFuture(DealOutcomes.Refunds.NONE)
+                          : outcomes.closed(tx, dealId);
                     })))
         .compose(refunds -> refunds != null
             ? statusChanged(dealId, DealStatus.CLOSED).compose(x -> refunds.send()).map(true)
