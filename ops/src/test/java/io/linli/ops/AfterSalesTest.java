@@ -339,8 +339,7 @@ class AfterSalesTest extends ClockedNodeTest {
     ApiClient.Shop shop = api.openShop("1390000" + String.format("%04d", 7000 + PHONES.incrementAndGet()), 1,
         "BUYERS", 50, 5);
     if (online) {
-      ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-          new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+      api.payOnline(shop, 10);
     }
     return new Store(shop);
   }
@@ -409,7 +408,7 @@ class AfterSalesTest extends ClockedNodeTest {
   private static JsonObject awaitRefund(String claimPath, String token, String status) {
     JsonObject refund = null;
     for (int i = 0; i < 200 && (refund == null || !status.equals(refund.getString("status"))); i++) {
-      sleep(25);
+      OneNodeTest.sleep(25);
       refund = api.get(claimPath, token).json().getJsonObject("refund");
     }
     assertThat(refund.getString("status")).isEqualTo(status);
@@ -440,13 +439,5 @@ class AfterSalesTest extends ClockedNodeTest {
   private static HttpResponse<byte[]> getBytes(String path, String token) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + path))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

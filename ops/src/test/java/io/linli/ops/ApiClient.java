@@ -146,8 +146,16 @@ public final class ApiClient {
   public record Viewer(String id, String token) {}
 
   public Viewer viewer(String nickname) {
-    Response r = post("/api/viewers", null, new JsonObject().put("nickname", nickname));
-    expect(r, 201);
+    return viewer(nickname, null);
+  }
+
+  /** A viewer who also gave a phone number (the pick list shows its last four digits); none when null. */
+  public Viewer viewer(String nickname, String phone) {
+    JsonObject body = new JsonObject().put("nickname", nickname);
+    if (phone != null) {
+      body.put("phone", phone);
+    }
+    Response r = expect(post("/api/viewers", null, body), 201);
     return new Viewer(r.json().getString("viewerId"), r.json().getString("token"));
   }
 
@@ -156,6 +164,12 @@ public final class ApiClient {
       throw new AssertionError("expected " + status + " but got " + r.status() + ": " + r.text());
     }
     return r;
+  }
+
+  /** Switches the shop to online payment: a join holds its units for {@code windowMinutes} until it is paid. */
+  public void payOnline(Shop shop, int windowMinutes) {
+    expect(put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
+        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", windowMinutes)), 200);
   }
 
   /** Starts a sandbox payment for the viewer's order; answers the hosted pay page's address. */

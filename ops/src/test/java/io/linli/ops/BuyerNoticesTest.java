@@ -45,8 +45,7 @@ class BuyerNoticesTest {
   @Test
   void everyChangeReachesTheBuyerOnlyOnEveryOfTheirSocketsOnEveryNodeOnce() {
     ApiClient.Shop shop = apiA.openShop("13900000081", 1, "BUYERS", 10, 2);
-    ApiClient.expect(apiA.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    apiA.payOnline(shop, 10);
     ApiClient.Viewer wang = apiA.viewer("小王");
     ApiClient.Viewer li = apiA.viewer("小李");
 
@@ -82,7 +81,7 @@ class BuyerNoticesTest {
         shop.ownerToken(), new JsonObject().put("code", arrived.getString("pickupCode"))), 200);
     wangMe.await(status("COMPLETED"), WAIT);
     wangRoom.await(status("COMPLETED"), WAIT);
-    sleep(500); // anything sent twice would have arrived by now
+    OneNodeTest.sleep(500); // anything sent twice would have arrived by now
 
     List<String> path = List.of("PAID", "CONFIRMED", "PACKED", "AT_PICKUP_POINT", "COMPLETED");
     List<JsonObject> personal = wangMe.frames("order.updated");
@@ -155,7 +154,7 @@ class BuyerNoticesTest {
     ApiClient.expect(apiA.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
     long confirmed = phone.await(status("CONFIRMED"), WAIT).getLong("eventId");
     phone.close();
-    sleep(200);
+    OneNodeTest.sleep(200);
 
     // While the phone is away (a tunnel, a lift): packed and arrived, through the other node.
     ApiClient.expect(apiB.post("/api/orders/" + order + "/pack", shop.ownerToken(), null), 200);
@@ -174,14 +173,14 @@ class BuyerNoticesTest {
     ApiClient.expect(apiA.post("/api/pickup-points/" + view.getString("pickupPointId") + "/handover",
         shop.ownerToken(), new JsonObject().put("code", code)), 200);
     back.await(status("COMPLETED"), WAIT);
-    sleep(300);
+    OneNodeTest.sleep(300);
     assertThat(back.frames("order.updated")).extracting(n -> n.getString("status"))
         .containsExactly("PACKED", "AT_PICKUP_POINT", "COMPLETED");
     assertThat(ledger(order)).as("pay on pickup: no money moved online").isZero();
 
     // resume on an open socket replays from any point, again without repeats of what it holds.
     back.send(new JsonObject().put("type", "resume").put("after", confirmed));
-    sleep(300);
+    OneNodeTest.sleep(300);
     assertThat(back.frames("notices.replayed")).hasSize(2);
     assertThat(back.frames("order.updated")).hasSize(3);
     back.close();
@@ -190,8 +189,7 @@ class BuyerNoticesTest {
   @Test
   void aRefundThatLeavesTheStatusAsItWasIsToldToTheHouseholdAndReplayedAfterAReconnect() {
     ApiClient.Shop shop = apiA.openShop("13900000084", 1, "BUYERS", 10, 2);
-    ApiClient.expect(apiA.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    apiA.payOnline(shop, 10);
     String dealId = ApiClient.expect(apiA.post("/api/streams/" + shop.streamId() + "/deals", shop.ownerToken(),
         new JsonObject().put("productId", shop.productId()).put("groupPriceFen", 2990).put("threshold", 1)
             .put("countBy", "BUYERS").put("stock", 10).put("perBuyerLimit", 1)
@@ -249,7 +247,7 @@ class BuyerNoticesTest {
         .json().getJsonArray("events");
     assertThat(overHttp).singleElement().satisfies(e -> assertThat(((JsonObject) e).getString("type"))
         .isEqualTo("order.refund"));
-    sleep(300);
+    OneNodeTest.sleep(300);
     assertThat(wangRoom.frames("order.refund")).as("once per socket").hasSize(1);
     assertThat(liMe.frames("order.refund")).hasSize(1);
     assertThat(liMe.frames().toString()).doesNotContain(wangOrder);
@@ -308,13 +306,5 @@ class BuyerNoticesTest {
 
   private static Predicate<JsonObject> status(String status) {
     return f -> "order.updated".equals(f.getString("type")) && status.equals(f.getString("status"));
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

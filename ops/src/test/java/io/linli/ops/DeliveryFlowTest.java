@@ -210,14 +210,14 @@ class DeliveryFlowTest extends OneNodeTest {
     ApiClient.Shop shop = onlineShop("13900000075", 1);
     JsonObject zone = zone(shop, communityZone(600, null));
     String asap = zone.getJsonArray("slots").getJsonObject(0).getString("id");
-    ApiClient.Viewer wang = viewer("小王", "13812345678");
+    ApiClient.Viewer wang = api.viewer("小王", "13812345678");
     JsonObject order = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", wang.token(),
         new JsonObject().put("quantity", 1).put("delivery", new JsonObject().put("address", "幸福里3号楼2单元101")
             .put("community", "幸福里").put("contactPhone", "13700001234").put("slotId", asap))), 201).json()
         .getJsonObject("order");
     String id = order.getString("id");
     pay(wang, id, 2990 + 600);
-    ApiClient.Viewer li = viewer("小李", "13987654321");
+    ApiClient.Viewer li = api.viewer("小李", "13987654321");
     String pickupOrder = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", li.token(),
         new JsonObject().put("quantity", 2)), 201).json().getJsonObject("order").getString("id");
     pay(li, pickupOrder, 2 * 2990);
@@ -418,8 +418,7 @@ class DeliveryFlowTest extends OneNodeTest {
 
   private static ApiClient.Shop onlineShop(String phone, int threshold) {
     ApiClient.Shop shop = api.openShop(phone, threshold, "BUYERS", 10, 2);
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    api.payOnline(shop, 10);
     return shop;
   }
 
@@ -438,11 +437,5 @@ class DeliveryFlowTest extends OneNodeTest {
 
   private static void awaitStatus(String orderId, ApiClient.Viewer v, String status) {
     assertThat(api.awaitOrder(orderId, v, status)).isEqualTo(status);
-  }
-
-  private static ApiClient.Viewer viewer(String nickname, String phone) {
-    JsonObject v = ApiClient.expect(api.post("/api/viewers", null, new JsonObject().put("nickname", nickname)
-        .put("phone", phone)), 201).json();
-    return new ApiClient.Viewer(v.getString("viewerId"), v.getString("token"));
   }
 }

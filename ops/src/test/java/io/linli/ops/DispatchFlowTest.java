@@ -29,8 +29,7 @@ class DispatchFlowTest extends OneNodeTest {
   @Test
   void aPaidBagTravelsToTheLeadersHomeAndTheBuyerHearsEveryStep() {
     ApiClient.Shop shop = shop();
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    api.payOnline(shop, 10);
     // The store's systems hear every change too (the receiver need not be up: the outbox row is what counts).
     ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/webhook", shop.ownerToken(),
         new JsonObject().put("url", "http://127.0.0.1:9/linli")), 200);

@@ -27,11 +27,11 @@ class FulfillmentFlowTest extends OneNodeTest {
     JsonObject leaderHome = ApiClient.expect(api.post("/api/stores/" + shop.storeId() + "/pickup-points",
         shop.ownerToken(), new JsonObject().put("name", "幸福里3号楼·张阿姨家").put("kind", "LEADER_HOME")
             .put("address", "幸福里3号楼2单元101").put("openingHours", "18:00-21:00")), 201).json();
-    ApiClient.Viewer wang = viewer("小王", "13812345678");
-    ApiClient.Viewer li = viewer("小李", "13987654321");
+    ApiClient.Viewer wang = api.viewer("小王", "13812345678");
+    ApiClient.Viewer li = api.viewer("小李", "13987654321");
     String wangOrder = join(shop, wang, new JsonObject().put("quantity", 2).put("pickupPointId", leaderHome.getString("id")));
     String liOrder = join(shop, li, new JsonObject().put("quantity", 1));
-    ApiClient.Response foreignPoint = api.post("/api/deals/" + shop.dealId() + "/join", viewer("小赵", null).token(),
+    ApiClient.Response foreignPoint = api.post("/api/deals/" + shop.dealId() + "/join", api.viewer("小赵", null).token(),
         new JsonObject().put("quantity", 1).put("pickupPointId", "0ABCDEFGHJKMN"));
     assertThat(foreignPoint.status()).isEqualTo(422);
 
@@ -120,15 +120,6 @@ class FulfillmentFlowTest extends OneNodeTest {
     ApiClient.Shop other = api.openShop("13900000063", 1, "BUYERS", 10, 2);
     assertThat(api.post(handover, other.ownerToken(), new JsonObject().put("code", "123456")).status())
         .as("another store's staff").isEqualTo(403);
-  }
-
-  private ApiClient.Viewer viewer(String nickname, String phone) {
-    JsonObject body = new JsonObject().put("nickname", nickname);
-    if (phone != null) {
-      body.put("phone", phone);
-    }
-    JsonObject v = ApiClient.expect(api.post("/api/viewers", null, body), 201).json();
-    return new ApiClient.Viewer(v.getString("viewerId"), v.getString("token"));
   }
 
   private String join(ApiClient.Shop shop, ApiClient.Viewer v, JsonObject body) {

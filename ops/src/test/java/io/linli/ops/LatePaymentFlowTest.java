@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 class LatePaymentFlowTest extends ClockedNodeTest {
   private static ApiClient.Shop onlineShop(String phone, int threshold, int stock) {
     ApiClient.Shop shop = api.openShop(phone, threshold, "BUYERS", stock, 2);
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    api.payOnline(shop, 10);
     return shop;
   }
 

@@ -13,8 +13,7 @@ class PaymentFlowTest extends OneNodeTest {
   @Test
   void payOnTheSandboxPageAndTheSignedNotificationMarksTheOrderPaid() {
     ApiClient.Shop shop = api.openShop("13900000051", 1, "BUYERS", 10, 2);
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    api.payOnline(shop, 10);
     ApiClient.Viewer v = api.viewer("小王");
     JsonObject order = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", v.token(),
         new JsonObject().put("quantity", 2)), 201).json().getJsonObject("order");

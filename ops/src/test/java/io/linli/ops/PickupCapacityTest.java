@@ -215,8 +215,7 @@ class PickupCapacityTest extends ClockedNodeTest {
     ApiClient.Shop shop = api.openShop("1390008" + String.format("%04d", PHONES.incrementAndGet()), 50, "BUYERS", 40,
         online ? 2 : 1);
     if (online) {
-      ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-          new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+      api.payOnline(shop, 10);
     }
     return shop;
   }

@@ -229,8 +229,7 @@ class RefundAfterCrashTest {
   private static ApiClient.Shop onlineShop(ApiClient api) {
     ApiClient.Shop shop = api.openShop("1390009" + String.format("%04d", PHONES.incrementAndGet()), 50, "BUYERS", 20,
         2);
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    api.payOnline(shop, 10);
     return shop;
   }
 

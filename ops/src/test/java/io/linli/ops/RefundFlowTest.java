@@ -80,7 +80,7 @@ class RefundFlowTest {
     assertThat(pending.getString("reason")).isEqualTo("BUYER_LEFT");
     assertThat(pending.getLong("amountFen")).isEqualTo(5980);
     assertThat(pending.getString("providerRefundId")).as("accepted by the provider").startsWith("sbr_");
-    sleep(300);
+    OneNodeTest.sleep(300);
     assertThat(status(order, v)).as("accepted is not refunded").isEqualTo("CANCELLED");
     assertThat(ledger(order)).as("no money back before the provider says so").isEqualTo(5980);
 
@@ -270,7 +270,7 @@ class RefundFlowTest {
     // The lost notification turns up after all: the refund is settled, nothing moves.
     ApiClient.expect(api.postForm("/sandbox/pay/" + payment + "/refunds/" + refund.getString("id") + "/notify", ""),
         202);
-    sleep(300);
+    OneNodeTest.sleep(300);
     assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + Ids.parse(order)))
         .isEqualTo(1);
   }
@@ -357,8 +357,7 @@ class RefundFlowTest {
   private static ApiClient.Shop onlineShop() {
     ApiClient.Shop shop = api.openShop("1390000" + String.format("%04d", 8000 + PHONES.incrementAndGet()), 5,
         "BUYERS", 20, 2);
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 30)), 200);
+    api.payOnline(shop, 30);
     return shop;
   }
 
@@ -391,7 +390,7 @@ class RefundFlowTest {
   private static JsonObject awaitRefund(String order, String token, Predicate<JsonObject> done) {
     JsonObject last = null;
     for (int i = 0; i < 200 && (last == null || !done.test(last)); i++) {
-      sleep(25);
+      OneNodeTest.sleep(25);
       last = onlyRefund(order, token);
     }
     assertThat(done.test(last)).as("refund became " + last).isTrue();
@@ -409,7 +408,7 @@ class RefundFlowTest {
   private static void awaitDeal(String dealId, String wanted) {
     String status = null;
     for (int i = 0; i < 200 && !wanted.equals(status); i++) {
-      sleep(50);
+      OneNodeTest.sleep(50);
       status = api.get("/api/deals/" + dealId, null).json().getString("status");
     }
     assertThat(status).isEqualTo(wanted);
@@ -418,7 +417,7 @@ class RefundFlowTest {
   private static void awaitCount(String sql, long wanted) {
     long n = -1;
     for (int i = 0; i < 200 && n != wanted; i++) {
-      sleep(25);
+      OneNodeTest.sleep(25);
       n = count(sql);
     }
     assertThat(n).as(sql).isEqualTo(wanted);
@@ -455,13 +454,5 @@ class RefundFlowTest {
 
   private static long count(String sql) {
     return a.platform().pool().query(sql).execute().await().iterator().next().getLong(0);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

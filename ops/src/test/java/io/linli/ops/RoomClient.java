@@ -80,7 +80,7 @@ final class RoomClient implements WebSocket.Listener, AutoCloseable {
           return f;
         }
       }
-      sleep(20);
+      OneNodeTest.sleep(20);
     }
     throw new AssertionError("no matching frame within " + timeout + "; got " + frames);
   }
@@ -94,7 +94,7 @@ final class RoomClient implements WebSocket.Listener, AutoCloseable {
       if (last != null && counts.test(last)) {
         return last;
       }
-      sleep(20);
+      OneNodeTest.sleep(20);
     }
     throw new AssertionError("deal " + dealId + " never matched; last seen " + last + "; frames "
         + frames.stream().map(f -> f.getString("type") + "#" + f.getValue("seq")).toList()
@@ -127,14 +127,6 @@ final class RoomClient implements WebSocket.Listener, AutoCloseable {
       }
     }
     return null;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

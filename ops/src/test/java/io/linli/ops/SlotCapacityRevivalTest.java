@@ -26,8 +26,7 @@ class SlotCapacityRevivalTest extends ClockedNodeTest {
   @Test
   void aLatePaymentTakesItsSlotAgainOrIsRefundedWhenTheSlotFilledUp() {
     ApiClient.Shop shop = api.openShop("13900007001", 50, "BUYERS", 40, 2);
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    api.payOnline(shop, 10);
     JsonArray slots = ApiClient.expect(api.post("/api/stores/" + shop.storeId() + "/delivery-zones",
         shop.ownerToken(), new JsonObject().put("name", "幸福里片区").put("kind", "COMMUNITIES")
             .put("communities", new JsonArray().add("幸福里")).put("feeFen", 300)

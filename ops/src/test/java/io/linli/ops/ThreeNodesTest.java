@@ -89,7 +89,7 @@ class ThreeNodesTest {
         phone.await(f -> "deal.formed".equals(f.getString("type")), Duration.ofSeconds(10));
       }
     }
-    sleep(700);
+    OneNodeTest.sleep(700);
     for (RoomClient phone : phones) {
       if (phone.frames().get(0).getLong("seq") < formedSeq) {
         assertThat(phone.frames("deal.formed")).as("deal.formed on every phone, once").hasSize(1);
@@ -108,13 +108,5 @@ class ThreeNodesTest {
 
   private static long count(Node node, String sql) {
     return node.platform().pool().query(sql).execute().await().iterator().next().getLong(0);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -67,7 +67,7 @@ class OrderPageTest {
   void theOrderPageFollowsTheBagWithoutReloadingAndCatchesUpAfterADrop() {
     ApiClient.Shop shop = api.openShop("13900000095", 1, "BUYERS", 10, 3);
     String point = point(shop);
-    ApiClient.Viewer wang = viewer("小王", "13812345678");
+    ApiClient.Viewer wang = api.viewer("小王", "13812345678");
     String orderId = join(shop, wang, 2, point);
     ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
 
@@ -138,7 +138,7 @@ class OrderPageTest {
   @Test
   void anotherHouseholdOpeningTheLinkIsToldItIsNotTheirs() {
     ApiClient.Shop shop = api.openShop("13900000096", 1, "BUYERS", 10, 3);
-    String orderId = join(shop, viewer("小王", "13812345679"), 1, point(shop));
+    String orderId = join(shop, api.viewer("小王", "13812345679"), 1, point(shop));
 
     // A phone that never saw Linli: it is asked for a nickname first, then told the order is not its own.
     chromium.forgetEverything(api.base());
@@ -172,7 +172,7 @@ class OrderPageTest {
             .put("communities", new JsonArray().add("幸福里")).put("feeFen", 500)
             .put("slots", new JsonArray()
                 .add(new JsonObject().put("kind", "ASAP").put("minMinutes", 60).put("maxMinutes", 120)))), 201);
-    ApiClient.Viewer zhang = viewer("小张", "13600002223");
+    ApiClient.Viewer zhang = api.viewer("小张", "13600002223");
     String orderId = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", zhang.token(),
         new JsonObject().put("quantity", 1).put("delivery", new JsonObject().put("address", "5号楼302")
             .put("community", "幸福里"))), 201).json().getJsonObject("order").getString("id");
@@ -197,17 +197,16 @@ class OrderPageTest {
   @Test
   void aRefundShowsUpInPlaceThoughTheOrderKeepsItsStatus() {
     ApiClient.Shop shop = api.openShop("13900000098", 1, "BUYERS", 10, 3);
-    ApiClient.expect(api.put("/api/stores/" + shop.storeId() + "/payment-settings", shop.ownerToken(),
-        new JsonObject().put("mode", "ONLINE").put("paymentWindowMinutes", 10)), 200);
+    api.payOnline(shop, 10);
     String dealId = ApiClient.expect(api.post("/api/streams/" + shop.streamId() + "/deals", shop.ownerToken(),
         new JsonObject().put("productId", shop.productId()).put("groupPriceFen", 2990).put("threshold", 1)
             .put("countBy", "BUYERS").put("stock", 10).put("perBuyerLimit", 1)
             .put("tiers", new JsonArray().add(new JsonObject().put("minCount", 2).put("priceFen", 2490)))
             .put("endsAt", OffsetDateTime.now().plusDays(1).toString())), 201).json().getString("id");
-    ApiClient.Viewer wang = viewer("小王", "13812345670");
+    ApiClient.Viewer wang = api.viewer("小王", "13812345670");
     String orderId = payFor(dealId, wang);
     awaitStatus(orderId, wang, "CONFIRMED"); // the group formed with this payment
-    payFor(dealId, viewer("小李", "13812345671")); // the second household: the deal will close at the next tier
+    payFor(dealId, api.viewer("小李", "13812345671")); // the second household: the deal will close at the next tier
 
     chromium.forgetEverything(api.base());
     chromium.js("localStorage.setItem('linli.viewer.token', arguments[0])", wang.token());
@@ -275,12 +274,6 @@ class OrderPageTest {
     return ApiClient.expect(api.post("/api/stores/" + shop.storeId() + "/pickup-points", shop.ownerToken(),
         new JsonObject().put("name", "幸福里3号楼·张阿姨家").put("kind", "LEADER_HOME").put("address", "幸福里3号楼2单元101")
             .put("openingHours", "18:00-21:00")), 201).json().getString("id");
-  }
-
-  private static ApiClient.Viewer viewer(String nickname, String phone) {
-    JsonObject v = ApiClient.expect(api.post("/api/viewers", null, new JsonObject().put("nickname", nickname)
-        .put("phone", phone)), 201).json();
-    return new ApiClient.Viewer(v.getString("viewerId"), v.getString("token"));
   }
 
   private static String join(ApiClient.Shop shop, ApiClient.Viewer v, int quantity, String point) {

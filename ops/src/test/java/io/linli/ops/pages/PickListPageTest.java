@@ -54,10 +54,10 @@ class PickListPageTest {
         new JsonObject().put("name", "幸福里片区").put("kind", "COMMUNITIES").put("communities", new JsonArray().add("幸福里"))
             .put("feeFen", 500).put("slots", new JsonArray()
                 .add(new JsonObject().put("kind", "ASAP").put("minMinutes", 60).put("maxMinutes", 120)))), 201);
-    join(shop, viewer("小王", "13812345678"), new JsonObject().put("quantity", 2).put("pickupPointId", home));
-    join(shop, viewer(EVIL, "13700001111"), new JsonObject().put("quantity", 1).put("pickupPointId", home));
-    join(shop, viewer("小李", "13987654321"), new JsonObject().put("quantity", 3).put("pickupPointId", locker));
-    join(shop, viewer("小张", "13600002222"), new JsonObject().put("quantity", 1).put("delivery",
+    join(shop, api.viewer("小王", "13812345678"), new JsonObject().put("quantity", 2).put("pickupPointId", home));
+    join(shop, api.viewer(EVIL, "13700001111"), new JsonObject().put("quantity", 1).put("pickupPointId", home));
+    join(shop, api.viewer("小李", "13987654321"), new JsonObject().put("quantity", 3).put("pickupPointId", locker));
+    join(shop, api.viewer("小张", "13600002222"), new JsonObject().put("quantity", 1).put("delivery",
         new JsonObject().put("address", "幸福里5号楼302").put("community", "幸福里")));
     ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
     // Bags at the leader's home have arrived, so their codes are on the list; the locker's are only packed.
@@ -177,12 +177,6 @@ class PickListPageTest {
   private static String point(ApiClient.Shop shop, String name, String kind, String address) {
     return ApiClient.expect(api.post("/api/stores/" + shop.storeId() + "/pickup-points", shop.ownerToken(),
         new JsonObject().put("name", name).put("kind", kind).put("address", address)), 201).json().getString("id");
-  }
-
-  private static ApiClient.Viewer viewer(String nickname, String phone) {
-    JsonObject v = ApiClient.expect(api.post("/api/viewers", null, new JsonObject().put("nickname", nickname)
-        .put("phone", phone)), 201).json();
-    return new ApiClient.Viewer(v.getString("viewerId"), v.getString("token"));
   }
 
   private static void join(ApiClient.Shop shop, ApiClient.Viewer v, JsonObject body) {
