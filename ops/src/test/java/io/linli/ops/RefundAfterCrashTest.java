@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linli.commerce.payment.RefundService;
 import io.linli.core.id.Ids;
-import io.linli.core.testing.MutableClock;
 import io.linli.core.testing.TestPlatform;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -19,9 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,33 +28,8 @@ import org.junit.jupiter.api.Test;
  * call arriving after the sweep already sent the same refund, refunds nothing twice. The ledger of every order
  * sums to paid - refunded throughout.
  */
-class RefundAfterCrashTest {
-  private static final MutableClock CLOCK = MutableClock.startingNow();
+class RefundAfterCrashTest extends TwoClockedNodesTest {
   private static final AtomicInteger PHONES = new AtomicInteger();
-  private static String database;
-  private static Node a;
-  private static Node b;
-
-  @BeforeAll
-  static void start() {
-    database = TestNode.freshDatabase();
-    a = Node.start(TestPlatform.config(database, Map.of("LINLI_NODE_ID", "node-a")), CLOCK).await();
-    b = Node.start(TestPlatform.config(database, Map.of("LINLI_NODE_ID", "node-b")), CLOCK).await();
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Node n : new Node[] {a, b}) {
-      if (n != null) {
-        n.close().await();
-      }
-    }
-  }
-
-  @AfterEach
-  void everyLedgerSumsToWhatWasPaidLessWhatCameBack() {
-    assertThat(count(Ledgers.UNBALANCED)).as("orders whose ledger does not add up").isZero();
-  }
 
   /** A paid order, the refund it must get (reason, fen), and whether it ends REFUNDED or stays on (a tier refund). */
   private record Expected(String order, String payment, String reason, long fen, String finalStatus) {}
@@ -285,21 +256,6 @@ class RefundAfterCrashTest {
     return rows.iterator().next();
   }
 
-  private static void awaitCount(String sql, long wanted) {
-    long n = -1;
-    for (int i = 0; i < 200 && n != wanted; i++) {
-      OneNodeTest.sleep(25);
-      n = count(sql);
-    }
-    assertThat(n).as(sql).isEqualTo(wanted);
-  }
-
-  /** What the sandbox itself has refunded of a payment. */
-  private static long sandboxRefunded(String payment) {
-    String fen = a.platform().redis().call(c -> c.hget("sandbox:payment:" + payment, "refundedFen")).await();
-    return fen == null ? 0 : Long.parseLong(fen);
-  }
-
   /** The node's count of refunds its sweep sent because their node never did. */
   private static long sentBySweep(Node node) {
     return new ApiClient(node.port()).get("/metrics", null).text().lines()
@@ -307,20 +263,8 @@ class RefundAfterCrashTest {
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
-  private static long ledger(String order) {
-    return count("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = " + Ids.parse(order));
-  }
-
   private static long paid(String order) {
     return count("select coalesce(sum(amount_fen), 0) from payments where status = 'SUCCEEDED' and order_id = "
         + Ids.parse(order));
-  }
-
-  private static String ids(List<String> orders) {
-    return "(" + String.join(",", orders.stream().map(o -> Long.toString(Ids.parse(o))).toList()) + ")";
-  }
-
-  private static long count(String sql) {
-    return a.platform().pool().query(sql).execute().await().iterator().next().getLong(0);
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linli.commerce.payment.SandboxProvider;
 import io.linli.core.id.Ids;
-import io.linli.core.testing.MutableClock;
-import io.linli.core.testing.TestPlatform;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,8 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,38 +27,18 @@ import org.junit.jupiter.api.Test;
  * refunded at every step; duplicates, reordering and forgeries change nothing; a refund the provider could not
  * return is FAILED, shown to staff, and a retry gives the money back. Two nodes share one database and a clock.
  */
-class RefundFlowTest {
-  private static final MutableClock CLOCK = MutableClock.startingNow();
+class RefundFlowTest extends TwoClockedNodesTest {
   private static final AtomicInteger PHONES = new AtomicInteger();
-  private static Node a;
-  private static Node b;
   private static ApiClient api;
   private static ApiClient apiB;
   /** Plays the provider where a test must (hand-made notifications): same secret and clock as the nodes. */
   private static SandboxProvider sandbox;
 
   @BeforeAll
-  static void start() {
-    String database = TestNode.freshDatabase();
-    a = Node.start(TestPlatform.config(database, Map.of("LINLI_NODE_ID", "node-a")), CLOCK).await();
-    b = Node.start(TestPlatform.config(database, Map.of("LINLI_NODE_ID", "node-b")), CLOCK).await();
+  static void clients() {
     api = new ApiClient(a.port());
     apiB = new ApiClient(b.port());
     sandbox = new SandboxProvider(a.platform().redis(), a.platform().config().sandboxPaySecret(), CLOCK);
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Node n : new Node[] {a, b}) {
-      if (n != null) {
-        n.close().await();
-      }
-    }
-  }
-
-  @AfterEach
-  void everyLedgerSumsToWhatWasPaidLessWhatCameBack() {
-    assertThat(count(Ledgers.UNBALANCED)).as("orders whose ledger does not add up").isZero();
   }
 
   @Test
@@ -414,15 +390,6 @@ class RefundFlowTest {
     assertThat(status).isEqualTo(wanted);
   }
 
-  private static void awaitCount(String sql, long wanted) {
-    long n = -1;
-    for (int i = 0; i < 200 && n != wanted; i++) {
-      OneNodeTest.sleep(25);
-      n = count(sql);
-    }
-    assertThat(n).as(sql).isEqualTo(wanted);
-  }
-
   private static long queries(JsonObject refund) {
     return count("select queries from refunds where id = " + Ids.parse(refund.getString("id")));
   }
@@ -434,25 +401,7 @@ class RefundFlowTest {
     return headers;
   }
 
-  /** What the sandbox itself has refunded of a payment. */
-  private static long sandboxRefunded(String payment) {
-    String fen = a.platform().redis().call(c -> c.hget("sandbox:payment:" + payment, "refundedFen")).await();
-    return fen == null ? 0 : Long.parseLong(fen);
-  }
-
-  private static long ledger(String order) {
-    return count("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = " + Ids.parse(order));
-  }
-
   private static long sum(List<String> orders) {
     return count("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id in " + ids(orders));
-  }
-
-  private static String ids(List<String> orders) {
-    return "(" + String.join(",", orders.stream().map(o -> Long.toString(Ids.parse(o))).toList()) + ")";
-  }
-
-  private static long count(String sql) {
-    return a.platform().pool().query(sql).execute().await().iterator().next().getLong(0);
   }
 }
