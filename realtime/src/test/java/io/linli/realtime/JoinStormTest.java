@@ -2,9 +2,7 @@ package io.linli.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,31 +10,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Many phones join while events keep coming. Joins at the same moment share snapshot builds; none may lose an
  * event: each phone has every event either in its snapshot (seq at or below the snapshot's) or after it.
  */
-@ExtendWith(VertxExtension.class)
-class JoinStormTest {
-  private RoomNode node;
-  private Shop shop;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    node = RoomNode.start(vertx, RoomNode.freshDatabase());
-    shop = Shop.open(node.platform);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
-
+class JoinStormTest extends OneRoomNodeTest {
   @Test
   void phonesJoiningDuringABurstMissNothing() throws Exception {
     List<String> tokens = new ArrayList<>();

@@ -4,30 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class RoomSocketTest {
-  private RoomNode node;
-  private Shop shop;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    node = RoomNode.start(vertx, RoomNode.freshDatabase());
-    shop = Shop.open(node.platform);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
-
+class RoomSocketTest extends OneRoomNodeTest {
   @Test
   void firstFrameIsTheSnapshotWithTheStreamAndTheViewerCount() {
     try (Phone mei = node.join(shop.stream(), shop.viewer("Mei"))) {

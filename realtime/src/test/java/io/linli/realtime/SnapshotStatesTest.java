@@ -7,14 +7,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A snapshot reads the room's seq first and the modules' parts after it, so under load (a join storm keeps
@@ -22,23 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * not reach the phone: it would apply them and show an older count than it already has, for good if no newer
  * frame follows (the counter of a deal that sold out stays where the stale frame left it).
  */
-@ExtendWith(VertxExtension.class)
-class SnapshotStatesTest {
+class SnapshotStatesTest extends OneRoomNodeTest {
   private static final String KEY = "counter:1";
-
-  private RoomNode node;
-  private Shop shop;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    node = RoomNode.start(vertx, RoomNode.freshDatabase());
-    shop = Shop.open(node.platform);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
 
   @Test
   void aStateOlderThanWhatTheSnapshotShowsNeverFollowsIt() throws Exception {
