@@ -84,11 +84,19 @@ public final class Redis implements AutoCloseable {
 
   /** Runs a command and completes on the current Vert.x context. */
   public <T> Future<T> call(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
-    return Future.fromCompletionStage(command.apply(async()), vertx.getOrCreateContext());
+    CompletionStage<T> sent;
+    try {
+      sent = command.apply(async());
+    } catch (RuntimeException e) {
+      // Lettuce throws rather than fails for a command sent once the client is shut down (a socket leaving while
+      // its node stops): the caller gets a failed future, as for any other Redis failure.
+      return Future.failedFuture(e);
+    }
+    return Future.fromCompletionStage(sent, vertx.getOrCreateContext());
   }
 
   public <T> Future<T> eval(LuaScript script, String[] keys, String... args) {
-    return Future.fromCompletionStage(script.eval(async(), keys, args), vertx.getOrCreateContext());
+    return call(commands -> script.eval(commands, keys, args));
   }
 
   /** A new connection for SUBSCRIBE: a subscribed connection can do nothing else. */
