@@ -50,14 +50,15 @@ public final class Redis implements AutoCloseable {
       throw new IllegalStateException("Redis.connect blocks; call it from main or executeBlocking");
     }
     RedisURI uri = RedisURI.create(url);
+    ClientOptions options = ClientOptions.builder().autoReconnect(true).build();
     RedisClient client = RedisClient.create(uri);
-    client.setOptions(options());
+    client.setOptions(options);
     StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
     connection.setTimeout(Duration.ofSeconds(5));
     List<LoopConnection> loops = new ArrayList<>();
     try {
       for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-        loops.add(LoopConnection.open((EventLoop) executor, client.getResources(), uri, options()));
+        loops.add(LoopConnection.open((EventLoop) executor, client.getResources(), uri, options));
       }
     } catch (RuntimeException e) {
       loops.forEach(LoopConnection::close);
@@ -66,10 +67,6 @@ public final class Redis implements AutoCloseable {
       throw e;
     }
     return new Redis(vertx, client, connection, loops.toArray(LoopConnection[]::new));
-  }
-
-  private static ClientOptions options() {
-    return ClientOptions.builder().autoReconnect(true).build();
   }
 
   /** Commands on the calling event loop's own connection, else on the shared one. */
