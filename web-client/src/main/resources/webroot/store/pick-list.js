@@ -74,39 +74,42 @@ function table(columns, rows) {
     el('tbody', {}, rows));
 }
 
-function pointSheet(point) {
-  const rows = point.bags.map((bag) => el('tr', { 'data-order-id': bag.orderId },
+// A household's bag: who, how many, where it stands, then what this kind of sheet needs, then a box to tick.
+const BAG_COLUMNS = [['pick.col.nickname'], ['pick.col.phone'], ['pick.col.quantity', 'num'], ['pick.col.status']];
+
+function bagRow(bag, ...cells) {
+  return el('tr', { 'data-order-id': bag.orderId },
     el('td', { class: 'nickname', text: bag.nickname }),
     el('td', { class: 'phone', text: bag.phoneTail || '' }),
     el('td', { class: 'num quantity', text: bag.quantity }),
     el('td', { class: 'status', 'data-status': bag.status, text: statusWord(bag.status) }),
-    el('td', { class: 'code', text: bag.pickupCode || '' }),
-    el('td', { class: 'tick' })));
+    ...cells,
+    el('td', { class: 'tick' }));
+}
+
+/** "Take: product × units · N bags" for a point's or a slot's sheet. */
+function takeLine(sheet) {
+  return el('p', { class: 'take' }, t('pick.take'), el('span', { class: 'product', text: sheet.product }), ' × ',
+    el('strong', { class: 'units', text: sheet.units }), ' · ', t('pick.bagCount', { bags: sheet.bags.length }));
+}
+
+function pointSheet(point) {
+  const rows = point.bags.map((bag) => bagRow(bag, el('td', { class: 'code', text: bag.pickupCode || '' })));
   return el('section', { class: 'sheet card point', 'data-pickup-point-id': point.pickupPointId },
     el('h2', { class: 'name', text: point.name || t('pick.counter') }),
     el('p', { class: 'address muted', text: point.address || '' }),
-    el('p', { class: 'take' }, t('pick.take'), el('span', { class: 'product', text: point.product }), ' × ',
-      el('strong', { class: 'units', text: point.units }), ' · ', t('pick.bagCount', { bags: point.bags.length })),
-    table([['pick.col.nickname'], ['pick.col.phone'], ['pick.col.quantity', 'num'], ['pick.col.status'],
-      ['pick.col.code'], ['pick.col.tick', 'tick']], rows));
+    takeLine(point),
+    table([...BAG_COLUMNS, ['pick.col.code'], ['pick.col.tick', 'tick']], rows));
 }
 
 function deliverySheet(slot) {
   const label = slot.date ? `${slot.label} ${slot.date}` : slot.label;
-  const rows = slot.bags.map((bag) => el('tr', { 'data-order-id': bag.orderId },
-    el('td', { class: 'nickname', text: bag.nickname }),
-    el('td', { class: 'phone', text: bag.phoneTail || '' }),
-    el('td', { class: 'num quantity', text: bag.quantity }),
-    el('td', { class: 'status', 'data-status': bag.status, text: statusWord(bag.status) }),
-    el('td', { class: 'community', text: bag.community || '' }),
-    el('td', { class: 'address', text: bag.address || '' }),
-    el('td', { class: 'tick' })));
+  const rows = slot.bags.map((bag) => bagRow(bag, el('td', { class: 'community', text: bag.community || '' }),
+    el('td', { class: 'address', text: bag.address || '' })));
   return el('section', { class: 'sheet card delivery', 'data-slot-id': slot.slotId, 'data-date': slot.date },
     el('h2', { class: 'name', text: t('pick.delivery', { label }) }),
-    el('p', { class: 'take' }, t('pick.take'), el('span', { class: 'product', text: slot.product }), ' × ',
-      el('strong', { class: 'units', text: slot.units }), ' · ', t('pick.bagCount', { bags: slot.bags.length })),
-    table([['pick.col.nickname'], ['pick.col.phone'], ['pick.col.quantity', 'num'], ['pick.col.status'],
-      ['pick.col.community'], ['pick.col.address'], ['pick.col.tick', 'tick']], rows));
+    takeLine(slot),
+    table([...BAG_COLUMNS, ['pick.col.community'], ['pick.col.address'], ['pick.col.tick', 'tick']], rows));
 }
 
 function render() {
