@@ -146,8 +146,7 @@ class RefundAfterCrashTest extends TwoClockedNodesTest {
       assertThat(refund.getLong("amount_fen")).isEqualTo(e.fen());
       assertThat(count("select count(*) from refunds where payment_id = " + Ids.parse(e.payment())))
           .as("one refund per payment").isEqualTo(1);
-      assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = "
-          + Ids.parse(e.order()))).isEqualTo(1);
+      assertThat(refundEntries(Ids.parse(e.order()))).isEqualTo(1);
       assertThat(sandboxRefunded(e.payment())).as("the provider refunded " + e.reason() + " once").isEqualTo(e.fen());
       assertThat(ledger(e.order())).isEqualTo(paid(e.order()) - e.fen());
       awaitOrderStatus(e.order(), e.finalStatus());
@@ -188,8 +187,7 @@ class RefundAfterCrashTest extends TwoClockedNodesTest {
     held.get(0).get().await();
     OneNodeTest.sleep(300);
     assertThat(count("select count(*) from refunds where order_id = " + Ids.parse(order))).isEqualTo(1);
-    assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + Ids.parse(order)))
-        .isEqualTo(1);
+    assertThat(refundEntries(Ids.parse(order))).isEqualTo(1);
     assertThat(ledger(order)).isZero();
     assertThat(sandboxRefunded(payment)).as("the provider took one refund under one refund id").isEqualTo(2 * 2990);
     assertThat(onlyRefund(order).getString("provider_refund_id")).startsWith("sbr_");

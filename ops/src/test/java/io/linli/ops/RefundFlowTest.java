@@ -72,8 +72,7 @@ class RefundFlowTest extends TwoClockedNodesTest {
     assertThat(done.getString("status")).isEqualTo("SUCCEEDED");
     assertThat(done.getString("outcome")).isEqualTo("SUCCESS");
     assertThat(done.getString("settledAt")).isNotNull();
-    assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + Ids.parse(order)))
-        .isEqualTo(1);
+    assertThat(refundEntries(Ids.parse(order))).isEqualTo(1);
     assertThat(api.get("/api/stores/" + shop.storeId() + "/summary", shop.ownerToken()).json()
         .getLong("refundsFen")).isEqualTo(5980);
     List<String> history = api.get("/api/orders/" + order, v.token()).json().getJsonArray("history").stream()
@@ -116,8 +115,7 @@ class RefundFlowTest extends TwoClockedNodesTest {
     sent.forEach(r -> assertThat(r.join().status()).isEqualTo(200));
     assertThat(status(order, v)).isEqualTo("REFUNDED");
     assertThat(ledger(order)).isZero();
-    assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + Ids.parse(order)))
-        .isEqualTo(1);
+    assertThat(refundEntries(Ids.parse(order))).isEqualTo(1);
     assertThat(count("select count(*) from refund_notifications where refund_id = "
         + Ids.parse(refund.getString("id")))).isEqualTo(1);
     // A later, different notification of the same refund (a new event id) finds it settled: nothing moves.
@@ -125,8 +123,7 @@ class RefundFlowTest extends TwoClockedNodesTest {
     ApiClient.expect(api.post("/api/payments/sandbox/refund-notify", null, again,
         signed(again)), 200);
     assertThat(ledger(order)).isZero();
-    assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + Ids.parse(order)))
-        .isEqualTo(1);
+    assertThat(refundEntries(Ids.parse(order))).isEqualTo(1);
   }
 
   @Test
@@ -167,8 +164,7 @@ class RefundFlowTest extends TwoClockedNodesTest {
     ApiClient.expect(api.post("/api/payments/sandbox/refund-notify", null, body, signed), 200);
     assertThat(status(order, v)).isEqualTo("REFUNDED");
     assertThat(ledger(order)).isZero();
-    assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + orderId))
-        .isEqualTo(1);
+    assertThat(refundEntries(orderId)).isEqualTo(1);
   }
 
   @Test
@@ -247,8 +243,7 @@ class RefundFlowTest extends TwoClockedNodesTest {
     ApiClient.expect(api.postForm("/sandbox/pay/" + payment + "/refunds/" + refund.getString("id") + "/notify", ""),
         202);
     OneNodeTest.sleep(300);
-    assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + Ids.parse(order)))
-        .isEqualTo(1);
+    assertThat(refundEntries(Ids.parse(order))).isEqualTo(1);
   }
 
   @Test
@@ -317,8 +312,7 @@ class RefundFlowTest extends TwoClockedNodesTest {
       assertThat(count("select count(*) from orders where status = 'REFUNDED' and id = " + Ids.parse(order)))
           .isEqualTo(1);
       assertThat(count("select count(*) from refunds where order_id = " + Ids.parse(order))).isEqualTo(1);
-      assertThat(count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + Ids.parse(order)))
-          .isEqualTo(1);
+      assertThat(refundEntries(Ids.parse(order))).isEqualTo(1);
     }
     assertThat(sum(orders)).isZero();
     assertThat(count("select coalesce(sum(queries), 0) from refunds where order_id in " + ids(orders)))

@@ -63,6 +63,11 @@ abstract class TwoClockedNodesTest {
     return count("select coalesce(sum(amount_fen), 0) from ledger_entries where order_id = " + Ids.parse(order));
   }
 
+  /** How many refunds the order's ledger holds. */
+  static long refundEntries(long orderId) {
+    return count("select count(*) from ledger_entries where kind = 'REFUND' and order_id = " + orderId);
+  }
+
   /** Orders' ids as an SQL list. */
   static String ids(List<String> orders) {
     return "(" + String.join(",", orders.stream().map(o -> Long.toString(Ids.parse(o))).toList()) + ")";
