@@ -90,7 +90,7 @@ class OrderPageTest {
     // Times are the store's (Asia/Shanghai), whatever the phone's own zone (here Los Angeles).
     assertThat(chromium.find(".timeline time").getText()).isEqualTo(OffsetDateTime.parse(order.getString("createdAt"))
         .atZoneSameInstant(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm")));
-    chromium.until("live", d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+    untilLive("live", "live");
     chromium.js("window.__sameDocument = true;");
 
     ApiClient.expect(api.post("/api/orders/" + orderId + "/pack", shop.ownerToken(), null), 200);
@@ -119,14 +119,14 @@ class OrderPageTest {
         .getJsonArray("history").stream().mapToLong(h -> ((JsonObject) h).getLong("eventId")).max().orElseThrow();
     chromium.webSocketsOpened();
     pageNode.close().await();
-    chromium.until("reconnecting", d -> "reconnecting".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+    untilLive("reconnecting", "reconnecting");
     assertThat(chromium.text("#live")).isEqualTo("Connection lost, reconnecting…");
     ApiClient.expect(other.post("/api/pickup-points/" + point + "/handover", shop.ownerToken(),
         new JsonObject().put("code", code)), 200);
     pageNode = TestNode.start(database, Map.of("LINLI_PORT", Integer.toString(port), "LINLI_NODE_ID", "page-node-2"));
     chromium.untilText("#status", "Completed");
     chromium.screenshot("order-completed-en");
-    chromium.until("live again", d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+    untilLive("live again", "live");
     assertThat(chromium.find("#pickup").isDisplayed()).as("a used code is gone").isFalse();
     assertThat(chromium.webSocketsOpened()).as("reconnected asking for what came after the last notice it had")
         .last().asString().contains("/ws/me?token=").endsWith("&after=" + lastSeen);
@@ -179,14 +179,12 @@ class OrderPageTest {
     ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/close", shop.ownerToken(), null), 200);
     ApiClient.expect(api.post("/api/orders/" + orderId + "/pack", shop.ownerToken(), null), 200);
 
-    chromium.forgetEverything(api.base());
-    chromium.js("localStorage.setItem('linli.viewer.token', arguments[0])", zhang.token());
-    chromium.open(api.base() + "/o/" + orderId);
+    openOrderAs(zhang, orderId);
     chromium.untilText("#status", "已打包");
     assertThat(chromium.text("#where-label")).isEqualTo("送货地址");
     assertThat(chromium.text("#where")).contains("幸福里 5号楼302", "送达时段 60–120 min");
     assertThat(chromium.text("#amount")).isEqualTo("¥34.90（含配送费 ¥5.00）");
-    chromium.until("live", d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+    untilLive("live", "live");
     ApiClient.expect(api.post("/api/orders/" + orderId + "/out-for-delivery", shop.ownerToken(), null), 200);
     chromium.untilText("#status", "配送中");
     String code = ApiClient.expect(api.get("/api/orders/" + orderId, zhang.token()), 200).json().getString("pickupCode");
@@ -208,12 +206,10 @@ class OrderPageTest {
     awaitStatus(orderId, wang, "CONFIRMED"); // the group formed with this payment
     payFor(dealId, api.viewer("小李", "13812345671")); // the second household: the deal will close at the next tier
 
-    chromium.forgetEverything(api.base());
-    chromium.js("localStorage.setItem('linli.viewer.token', arguments[0])", wang.token());
-    chromium.open(api.base() + "/o/" + orderId);
+    openOrderAs(wang, orderId);
     chromium.untilText("#status", "已成团，备货中");
     assertThat(chromium.find("#refunds").isDisplayed()).as("nothing refunded yet").isFalse();
-    chromium.until("live", d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+    untilLive("live", "live");
     chromium.js("window.__sameDocument = true;");
 
     // The deal closes at 24.90: 5.00 goes back to 小王, and his order stays CONFIRMED (no order.updated for it).
@@ -264,6 +260,18 @@ class OrderPageTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(store.statusCode()).isEqualTo(301);
     assertThat(store.headers().firstValue("Location")).contains("/store/");
+  }
+
+  /** A fresh browser signed in as the viewer, on their order's page. */
+  private static void openOrderAs(ApiClient.Viewer v, String orderId) {
+    chromium.forgetEverything(api.base());
+    chromium.js("localStorage.setItem('linli.viewer.token', arguments[0])", v.token());
+    chromium.open(api.base() + "/o/" + orderId);
+  }
+
+  /** Until the page's live indicator says {@code state} ("live", "reconnecting"). */
+  private static void untilLive(String what, String state) {
+    chromium.until(what, d -> state.equals(d.findElement(By.id("live")).getAttribute("data-state")));
   }
 
   private static List<String> timeline() {
