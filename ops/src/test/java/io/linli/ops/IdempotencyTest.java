@@ -45,9 +45,10 @@ class IdempotencyTest extends OneNodeTest {
     ApiClient.Response first = ApiClient.expect(api.post(path, v.token(), body, Map.of("Idempotency-Key", "k-1")), 201);
     ApiClient.Response again = ApiClient.expect(api.post(path, v.token(), body, Map.of("Idempotency-Key", "k-1")), 201);
 
-    assertThat(again.json().getJsonObject("order").getString("id"))
-        .isEqualTo(first.json().getJsonObject("order").getString("id"));
+    assertThat(again.json().getJsonObject("order")).as("the first answer again")
+        .isEqualTo(first.json().getJsonObject("order"));
     assertThat(again.json().getJsonObject("order").getInteger("quantity")).isEqualTo(2);
+    assertThat(again.json().getJsonObject("deal").getInteger("joinedUnits")).isEqualTo(2);
     JsonObject deal = api.get("/api/deals/" + shop.dealId(), null).json();
     assertThat(deal.getInteger("joinedUnits")).isEqualTo(2);
     assertThat(deal.getInteger("remaining")).isEqualTo(18);

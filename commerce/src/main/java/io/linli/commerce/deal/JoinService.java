@@ -183,17 +183,9 @@ public final class JoinService {
         ordersPlaced.increment();
         counters.committed(deal.id(), a.inflight());
         announce(deal, caller, a);
-        JsonObject placed = new JsonObject().put("id", Ids.toText(order.id())).put("status", order.status().name())
-            .put("quantity", order.quantity()).put("amountFen", order.amountFen());
-        if (holdUntil != null) {
-          placed.put("holdExpiresAt", Times.iso(holdUntil, deal.zone()));
-        }
-        if (order.delivery() != null) {
-          placed.put("fulfillment", "DELIVERY").put("deliveryFeeFen", order.deliveryFeeFen());
-        }
-        return Future.succeededFuture(new JsonObject()
-            .put("order", placed)
-            .put("deal", deal.progress(a.counts()).put("id", Ids.toText(deal.id()))));
+        return Future.succeededFuture(answer(deal, a.counts(), new OrderService.Placed(order.id(),
+            order.status().name(), order.quantity(), order.amountFen(), holdUntil, order.delivery() != null,
+            order.deliveryFeeFen())));
       }
       // Redis said yes but the record said no (Redis had lost counts or keys), or the write failed:
       // take the reservation back, tell the room, and answer as the record decided.
@@ -224,18 +216,31 @@ public final class JoinService {
     }
   }
 
+  /**
+   * What a join answers, the first time and for every retry of its key alike: the order as the join made it (its
+   * status as it is now) and the deal's counts now.
+   */
+  private static JsonObject answer(Deal deal, DealCounts counts, OrderService.Placed order) {
+    JsonObject placed = new JsonObject().put("id", Ids.toText(order.id())).put("status", order.status())
+        .put("quantity", order.quantity()).put("amountFen", order.amountFen());
+    if (order.holdExpiresAt() != null) {
+      placed.put("holdExpiresAt", Times.iso(order.holdExpiresAt(), deal.zone()));
+    }
+    if (order.delivered()) {
+      placed.put("fulfillment", "DELIVERY").put("deliveryFeeFen", order.deliveryFeeFen());
+    }
+    return new JsonObject().put("order", placed).put("deal", deal.progress(counts).put("id", Ids.toText(deal.id())));
+  }
+
   /** The same key again: the first answer, nothing moved. The first attempt may still be committing. */
   private Future<JsonObject> replay(Deal deal, long orderId, int quantity, int tries) {
-    return orders.find(orderId).compose(row -> {
-      if (row != null) {
-        if (row.getInteger("quantity") != quantity) {
+    return orders.placed(orderId).compose(order -> {
+      if (order != null) {
+        if (order.quantity() != quantity) {
           return Future.failedFuture(Problem.unprocessable("Idempotency-Key",
-              "was already used for a join of " + row.getInteger("quantity") + "; use a new key"));
+              "was already used for a join of " + order.quantity() + "; use a new key"));
         }
-        return deals.counts(deal).map(c -> new JsonObject()
-            .put("order", OrderService.toJson(row))
-            .put("deal", c.toJson().put("id", Ids.toText(deal.id()))
-                .mergeIn(deal.ladder().view(c.count(deal.countBy())))));
+        return deals.counts(deal).map(c -> answer(deal, c, order));
       }
       if (tries >= DUPLICATE_WAIT_TRIES) {
         return Future.failedFuture(Problem.conflict("in-progress", "Join in progress",

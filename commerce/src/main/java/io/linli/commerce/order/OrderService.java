@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 
 /** Reading orders: only the buyer, the store's staff, or the leader of the order's pickup point may see one. */
@@ -25,6 +26,8 @@ public final class OrderService {
       + " left join delivery_slots ds on ds.id = d.slot_id";
   private static final String SELECT = "select o.*, st.timezone," + DELIVERY_COLUMNS
       + " from orders o join stores st on st.id = o.store_id" + DELIVERY_JOIN + " where o.id = $1";
+  private static final String PLACED_SELECT = "select id, status, quantity, amount_fen, hold_expires_at,"
+      + " pickup_point_id, delivery_fee_fen from orders where id = $1";
   /** The same, with what the order page names: the store, the product and the pickup point. */
   private static final String PAGE_SELECT = "select o.*, st.timezone, st.name as store_name," + DELIVERY_COLUMNS + ","
       + " p.name as product_name, p.unit as product_unit, pp.name as point_name, pp.address as point_address,"
@@ -98,6 +101,25 @@ public final class OrderService {
   }
 
   /** The order row, or null. */
+  /** An order as a join answers it ({@link #placed}). */
+  public record Placed(long id, String status, int quantity, long amountFen, OffsetDateTime holdExpiresAt,
+      boolean delivered, long deliveryFeeFen) {}
+
+  /**
+   * The order as its join answered it, for a retried key: one row by its key, no store, point or delivery
+   * joined (a join names its point, so an order without one is delivered). Null when there is none (yet).
+   */
+  public Future<Placed> placed(long orderId) {
+    return platform.pool().preparedQuery(PLACED_SELECT).execute(Tuple.of(orderId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new Placed(r.getLong(0), r.getString(1), r.getInteger(2), r.getLong(3), r.getOffsetDateTime(4),
+          r.getLong(5) == null, r.getLong(6));
+    });
+  }
+
   public Future<Row> find(long orderId) {
     return find(SELECT, orderId);
   }
