@@ -118,9 +118,8 @@ public final class JoinBench {
     char letter = system.label().charAt(1);
     log("%s: warm-up %d s", system.label(), options.warmup().toSeconds());
     SystemUnderTest.Deal warm = system.open(WARMUP_STOCK);
-    RunStats warmup = new LoadRun(context, system.label(), warm.target(),
-        new TapPlan(system.buyers(options.seed()), options.seed()),
-        settings(options.warmup(), false, Duration.ZERO, system, "w" + letter + "-"), cpu).start().await();
+    RunStats warmup = taps(context, system, warm, options.seed(),
+        settings(options.warmup(), false, Duration.ZERO, system, "w" + letter + "-"), cpu);
 
     int stock = stockFor(warmup);
     buyers.ensure(Math.max(buyers.size(), system.buyersNeeded(stock))).await();
@@ -132,20 +131,25 @@ public final class JoinBench {
       // connections, other JSON and SQL types) deoptimizes code that 30 s of taps alone had compiled, in the node and
       // here; the taps go on on the warm-up deal until that is compiled again (FINDINGS.md, section 18).
       log("%s: deal opened; %d s more on the warm-up deal", system.label(), options.settle().toSeconds());
-      new LoadRun(context, system.label(), warm.target(), new TapPlan(system.buyers(options.seed() + 1),
-          options.seed() + 1), settings(options.settle(), false, Duration.ZERO, system, "s" + letter + "-"), cpu)
-          .start().await();
+      taps(context, system, warm, options.seed() + 1,
+          settings(options.settle(), false, Duration.ZERO, system, "s" + letter + "-"), cpu);
     }
     log("%s: measured window starts", system.label());
     Duration tailCap = Duration.ofSeconds(Math.max(5, options.duration().toSeconds() / 2));
-    RunStats run = new LoadRun(context, system.label(), deal.target(),
-        new TapPlan(system.buyers(options.seed()), options.seed()),
-        settings(options.duration(), true, tailCap, system, "m" + letter + "-"), cpu).start().await();
+    RunStats run = taps(context, system, deal, options.seed(),
+        settings(options.duration(), true, tailCap, system, "m" + letter + "-"), cpu);
     log("%s: %,.0f joins/s, %,.0f req/s; checking invariants", system.label(), run.joinsPerSecond(),
         run.requestsPerSecond());
     List<Check> checks = system.check(deal, run);
     checks.forEach(c -> log("  %s", c));
     return new SystemResult(system.label(), deal, warmup, run, checks);
+  }
+
+  /** One closed-loop run of the households' taps on a deal: the warm-up, the settle and the measured window. */
+  private static RunStats taps(Context context, SystemUnderTest system, SystemUnderTest.Deal deal, long seed,
+      LoadRun.Settings settings, CpuSampler cpu) {
+    return new LoadRun(context, system.label(), deal.target(), new TapPlan(system.buyers(seed), seed), settings, cpu)
+        .start().await();
   }
 
   private LoadRun.Settings settings(Duration window, boolean untilSoldOut, Duration tail, SystemUnderTest system,
