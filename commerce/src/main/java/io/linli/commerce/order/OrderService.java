@@ -100,26 +100,20 @@ public final class OrderService {
     return stores.requireStaff(caller, row.getLong("store_id")).map(role -> toJson(row));
   }
 
-  /** The order row, or null. */
   /** An order as a join answers it ({@link #placed}). */
   public record Placed(long id, String status, int quantity, long amountFen, OffsetDateTime holdExpiresAt,
       boolean delivered, long deliveryFeeFen) {}
 
   /**
-   * The order as its join answered it, for a retried key: one row by its key, no store, point or delivery
+   * The order as its join answered it, for a retried key: its own row by id, no store, point or delivery
    * joined (a join names its point, so an order without one is delivered). Null when there is none (yet).
    */
   public Future<Placed> placed(long orderId) {
-    return platform.pool().preparedQuery(PLACED_SELECT).execute(Tuple.of(orderId)).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
-      }
-      Row r = rows.iterator().next();
-      return new Placed(r.getLong(0), r.getString(1), r.getInteger(2), r.getLong(3), r.getOffsetDateTime(4),
-          r.getLong(5) == null, r.getLong(6));
-    });
+    return find(PLACED_SELECT, orderId).map(r -> r == null ? null : new Placed(r.getLong(0), r.getString(1),
+        r.getInteger(2), r.getLong(3), r.getOffsetDateTime(4), r.getLong(5) == null, r.getLong(6)));
   }
 
+  /** The order row, or null. */
   public Future<Row> find(long orderId) {
     return find(SELECT, orderId);
   }
