@@ -91,11 +91,13 @@ final class InlineValidation implements Handler<RoutingContext> {
    * Idempotency-Key or an id then costs a Jackson parse failure (an exception with its stack trace) on every
    * request, and a key such as {@code 1.5} would become a number and fail validation. A parameter whose schema
    * is a string is its text; it is validated as it came. Path parameters and bodies found valid once are not
-   * walked through their schema again ({@link KnownValid}).
+   * walked through their schema again ({@link KnownValid}), nor is a header that only has to be so long
+   * ({@link TextBounds}).
    */
   static final class StringParameters extends RequestValidatorImpl {
     private final OpenAPIContract contract;
     private final KnownValid known = new KnownValid();
+    private final TextBounds bounds = new TextBounds();
 
     StringParameters(Vertx vertx, OpenAPIContract contract) {
       super(vertx, contract);
@@ -110,7 +112,7 @@ final class InlineValidation implements Handler<RoutingContext> {
       }
       // Path parameters repeat (the hot deal's id); headers such as Idempotency-Key are new each time.
       boolean remembered = parameter.getIn() == Location.PATH;
-      if (remembered && known.textKnown(parameter, text)) {
+      if (remembered ? known.textKnown(parameter, text) : bounds.surelyValid(parameter.getSchema(), text)) {
         return new RequestParameterImpl(text);
       }
       OutputUnit result = contract.getSchemaRepository().validator(parameter.getSchema()).validate(text);
