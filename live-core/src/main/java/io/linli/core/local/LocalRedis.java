@@ -124,7 +124,10 @@ public final class LocalRedis implements AutoCloseable {
         "--pidfile", dir.resolve("redis.pid").toString(),
         "--daemonize", "no"));
     if (mode == Mode.DURABLE) {
-      command.addAll(List.of("--appendonly", "yes"));
+      // The append-only file is the durable copy (PostgreSQL is the record), so no RDB snapshots on top of it.
+      // Redis rewrites the file once it has doubled and passed a minimum size; at its 64 MB default a sale's
+      // counter writes (about 7 MB/s at 8,000 joins/s) had it fork and rewrite every 5 s (ops/bench/FINDINGS.md §24).
+      command.addAll(List.of("--appendonly", "yes", "--save", "", "--auto-aof-rewrite-min-size", "1gb"));
     } else {
       command.addAll(List.of("--save", "", "--appendonly", "no"));
     }
