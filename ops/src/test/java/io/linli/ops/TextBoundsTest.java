@@ -11,10 +11,11 @@ import io.vertx.json.schema.Validator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The quick yes for length-only text schemas says yes only where vertx-json-schema would, and never says no. */
+/** The quick yes for length-only text schemas: only where vertx-json-schema says yes, and every no left to it. */
 class TextBoundsTest {
   /** The contract's Idempotency-Key schema, with the annotations the contract loader adds to every schema. */
-  private static final JsonSchema KEY = JsonSchema.of(new JsonObject("{\"type\":\"string\",\"minLength\":1,\"maxLength\":64}"))
+  private static final JsonSchema KEY = JsonSchema
+      .of(new JsonObject("{\"type\":\"string\",\"minLength\":1,\"maxLength\":64}"))
       .annotate("__absolute_uri__", "app:///openapi.yaml#/paths/~1api~1deals~1{dealId}~1join/parameters/1/schema");
 
   private static final List<String> TEXTS = List.of("", "k", "k-1", "1.5", "\"quoted\"", "长", "k".repeat(64),
