@@ -32,8 +32,29 @@ public final class MutableClock extends Clock {
     return ZoneOffset.UTC;
   }
 
+  /**
+   * The same instant, read in {@code zone}, and moved by {@link #advance} like this clock. Returning this clock
+   * instead would read every store's "today" in UTC: between 16:00 and 24:00 UTC a store in Asia/Shanghai is
+   * already a day ahead.
+   */
   @Override
   public Clock withZone(ZoneId zone) {
-    return this;
+    MutableClock source = this;
+    return new Clock() {
+      @Override
+      public Instant instant() {
+        return source.instant();
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return zone;
+      }
+
+      @Override
+      public Clock withZone(ZoneId other) {
+        return source.withZone(other);
+      }
+    };
   }
 }
