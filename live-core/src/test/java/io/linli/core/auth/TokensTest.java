@@ -96,13 +96,14 @@ class TokensTest {
 
   @Test
   void expiredTokensAreRefused() throws InterruptedException {
-    // JWTAuth stamps and checks expiry by the wall clock, so this waits for a one-second token to lapse.
-    Tokens shortLived = new Tokens(vertx, SECRET, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    // JWTAuth stamps and checks expiry by the wall clock, in whole seconds, so this waits for a two-second token
+    // to lapse. (A one-second token issued late in a second had already lapsed when checked just after it.)
+    Tokens shortLived = new Tokens(vertx, SECRET, Duration.ofSeconds(2), Duration.ofSeconds(2));
     Caller staff = new Caller(Caller.Kind.STAFF, 5, "店员");
     String token = shortLived.issue(staff);
     assertThat(shortLived.verify(token).await()).isEqualTo(staff);
     // Accepted (and remembered) a moment ago, refused once its expiry has passed.
-    Thread.sleep(2_100);
+    Thread.sleep(3_100);
     assertRefused(shortLived.verify(token), INVALID);
     // A token signed by us whose exp has passed, never seen before.
     Map<String, Object> claims = claims(Instant.now().minusSeconds(3600));
