@@ -91,26 +91,11 @@ final class CachedValidators implements OpenAPIContract {
     return contract.securityScheme(name);
   }
 
-  private record Identity(JsonSchema schema) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Identity i && i.schema == schema;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(schema);
-    }
-  }
-
   /** The contract's repository, remembering the validator it built for each schema. */
   private static final class Repository implements SchemaRepository {
     private final SchemaRepository delegate;
-    /**
-     * Keyed by identity: the contract keeps one schema object per parameter and body, so this holds at most one
-     * validator per schema of the document. (A schema's own hashCode hashes its whole JSON tree, every time.)
-     */
-    private final Map<Identity, Validator> validators = new ConcurrentHashMap<>();
+    /** At most one validator per schema of the document ({@link SchemaIdentity}). */
+    private final Map<SchemaIdentity, Validator> validators = new ConcurrentHashMap<>();
 
     Repository(SchemaRepository delegate) {
       this.delegate = delegate;
@@ -118,7 +103,7 @@ final class CachedValidators implements OpenAPIContract {
 
     @Override
     public Validator validator(JsonSchema schema) {
-      return validators.computeIfAbsent(new Identity(schema), key -> delegate.validator(key.schema()));
+      return validators.computeIfAbsent(new SchemaIdentity(schema), key -> delegate.validator(key.schema()));
     }
 
     @Override

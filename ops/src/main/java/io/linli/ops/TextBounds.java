@@ -21,27 +21,12 @@ final class TextBounds {
   /** No text is within these: every text goes to the library. */
   private static final Bounds NONE = new Bounds(1, 0);
 
-  /**
-   * A schema by identity: the contract holds one schema object per parameter, and a schema is a JsonObject,
-   * whose own hashCode would walk the whole schema on every lookup.
-   */
-  private record Schema(JsonSchema schema) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Schema s && s.schema == schema;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(schema);
-    }
-  }
-
-  private final Map<Schema, Bounds> bounds = new ConcurrentHashMap<>();
+  /** By identity ({@link SchemaIdentity}): the contract holds one schema object per parameter. */
+  private final Map<SchemaIdentity, Bounds> bounds = new ConcurrentHashMap<>();
 
   /** True only if {@code text} is valid against {@code schema}; false means "ask the library". */
   boolean surelyValid(JsonSchema schema, String text) {
-    Bounds b = bounds.computeIfAbsent(new Schema(schema), s -> of(s.schema()));
+    Bounds b = bounds.computeIfAbsent(new SchemaIdentity(schema), s -> of(s.schema()));
     // JSON Schema counts code points, which are never more than UTF-16 units: within both bounds by either
     // count, the text is valid whichever one a validator uses.
     int units = text.length();
