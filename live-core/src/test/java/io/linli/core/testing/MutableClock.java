@@ -5,13 +5,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock tests move by hand, so deadlines, holds and sweeps happen when the test says. */
 public final class MutableClock extends Clock {
-  private volatile Instant now;
+  /** Shared by this clock and its views in other zones ({@link #withZone}), so one advance moves them all. */
+  private final AtomicReference<Instant> now;
+  private final ZoneId zone;
 
   public MutableClock(Instant start) {
-    this.now = start;
+    this(new AtomicReference<>(start), ZoneOffset.UTC);
+  }
+
+  private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
+    this.now = now;
+    this.zone = zone;
   }
 
   public static MutableClock startingNow() {
@@ -19,42 +27,25 @@ public final class MutableClock extends Clock {
   }
 
   public void advance(Duration by) {
-    now = now.plus(by);
+    now.updateAndGet(t -> t.plus(by));
   }
 
   @Override
   public Instant instant() {
-    return now;
+    return now.get();
   }
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
   /**
-   * The same instant, read in {@code zone}, and moved by {@link #advance} like this clock. Returning this clock
-   * instead would read every store's "today" in UTC: between 16:00 and 24:00 UTC a store in Asia/Shanghai is
-   * already a day ahead.
+   * The same moving instant, read in {@code zone}. Returning this clock instead would read every store's "today"
+   * in UTC: between 16:00 and 24:00 UTC a store in Asia/Shanghai is already a day ahead.
    */
   @Override
   public Clock withZone(ZoneId zone) {
-    MutableClock source = this;
-    return new Clock() {
-      @Override
-      public Instant instant() {
-        return source.instant();
-      }
-
-      @Override
-      public ZoneId getZone() {
-        return zone;
-      }
-
-      @Override
-      public Clock withZone(ZoneId other) {
-        return source.withZone(other);
-      }
-    };
+    return zone.equals(this.zone) ? this : new MutableClock(now, zone);
   }
 }
