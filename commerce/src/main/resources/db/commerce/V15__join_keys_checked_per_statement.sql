@@ -213,3 +213,18 @@ create trigger pickup_points_unreferenced_delete after delete on pickup_points f
 create trigger pickup_points_unreferenced_update after update on pickup_points for each row
   when (old.id <> new.id)
   execute function pickup_points_unreferenced();
+
+-- TRUNCATE fires no row triggers. A foreign key refuses to truncate its parent. viewers, deals and pickup_points are
+-- still the parents of declared keys elsewhere, so PostgreSQL refuses to truncate them anyway. deal_buyers has no
+-- other children, so this trigger refuses it while orders has rows.
+create function deal_buyers_not_truncated() returns trigger language plpgsql as $$
+begin
+  if exists (select from orders) then
+    raise exception 'cannot truncate a table referenced in a foreign key constraint'
+      using errcode = 'feature_not_supported', detail = 'Table "orders" references "deal_buyers".';
+  end if;
+  return null;
+end $$;
+
+create trigger deal_buyers_not_truncated before truncate on deal_buyers
+  for each statement execute function deal_buyers_not_truncated();

@@ -118,6 +118,17 @@ class JoinKeysTest extends DealTestBase {
   }
 
   @Test
+  void householdsCannotBeTruncatedUnderTheirOrders() {
+    insertOrder(Ids.next(), dealId, shop.storeId(), viewerId, null);
+
+    PgException refused = catchThrowableOfType(PgException.class, () -> sql("truncate deal_buyers"));
+
+    assertNotNull(refused, "households were truncated under their orders");
+    assertEquals("0A000", refused.getSqlState());
+    assertEquals(1, count("select count(*) from deal_buyers where viewer_id = $1", viewerId));
+  }
+
+  @Test
   void anOrderMovedToAHouseholdOrPointThatDoesNotExistIsRefused() {
     long order = Ids.next();
     insertOrder(order, dealId, shop.storeId(), viewerId, null);
