@@ -106,7 +106,7 @@ public final class Node {
         .setHost("0.0.0.0")
         .setMaxWebSocketFrameSize(config.wsMaxFrameBytes())
         .setMaxWebSocketMessageSize(config.wsMaxFrameBytes())
-        .setCompressionSupported(true);
+        .setCompressionSupported(true);  // large answers only: see SmallAnswers
     // Instances bound to the same port share one listening socket; Vert.x spreads connections across them.
     List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {

@@ -1,7 +1,6 @@
 package io.linli.core.http;
 
 import io.linli.core.error.Problem;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -38,10 +37,7 @@ public final class Api {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response()
-        .setStatusCode(reply.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(reply.body().toBuffer());
+    SmallAnswers.end(ctx.response().setStatusCode(reply.status()), JSON, reply.body().toBuffer());
   }
 
   /** The validated request the OpenAPI router attached to this context. */
