@@ -177,18 +177,15 @@ begin
   return null;
 end $$;
 
-create function viewers_unreferenced() returns trigger language plpgsql as $$
+-- viewers and pickup_points have one child each, naming their id in one column: tg_argv is the child table, that
+-- column and the constraint. Never on the join path, so the query is built per call.
+create function id_unreferenced() returns trigger language plpgsql as $$
+declare
+  referenced boolean;
 begin
-  if exists (select from deal_buyers b where b.viewer_id = old.id) then
-    perform raise_still_referenced('viewers', 'deal_buyers_viewer_id_fkey', 'id', old.id::text, 'deal_buyers');
-  end if;
-  return null;
-end $$;
-
-create function pickup_points_unreferenced() returns trigger language plpgsql as $$
-begin
-  if exists (select from orders o where o.pickup_point_id = old.id) then
-    perform raise_still_referenced('pickup_points', 'orders_pickup_point_id_fkey', 'id', old.id::text, 'orders');
+  execute format('select exists (select from %I where %I = $1)', tg_argv[0], tg_argv[1]) into referenced using old.id;
+  if referenced then
+    perform raise_still_referenced(tg_table_name, tg_argv[2], 'id', old.id::text, tg_argv[0]);
   end if;
   return null;
 end $$;
@@ -204,15 +201,15 @@ create trigger deals_unreferenced_update after update on deals for each row
   when (old.id <> new.id or old.store_id <> new.store_id or old.stream_id <> new.stream_id)
   execute function deals_unreferenced();
 create trigger viewers_unreferenced_delete after delete on viewers for each row
-  execute function viewers_unreferenced();
+  execute function id_unreferenced('deal_buyers', 'viewer_id', 'deal_buyers_viewer_id_fkey');
 create trigger viewers_unreferenced_update after update on viewers for each row
   when (old.id <> new.id)
-  execute function viewers_unreferenced();
+  execute function id_unreferenced('deal_buyers', 'viewer_id', 'deal_buyers_viewer_id_fkey');
 create trigger pickup_points_unreferenced_delete after delete on pickup_points for each row
-  execute function pickup_points_unreferenced();
+  execute function id_unreferenced('orders', 'pickup_point_id', 'orders_pickup_point_id_fkey');
 create trigger pickup_points_unreferenced_update after update on pickup_points for each row
   when (old.id <> new.id)
-  execute function pickup_points_unreferenced();
+  execute function id_unreferenced('orders', 'pickup_point_id', 'orders_pickup_point_id_fkey');
 
 -- TRUNCATE fires no row triggers. A foreign key refuses to truncate its parent. viewers, deals and pickup_points are
 -- still the parents of declared keys elsewhere, so PostgreSQL refuses to truncate them anyway. deal_buyers has no

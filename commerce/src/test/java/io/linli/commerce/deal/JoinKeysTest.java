@@ -145,49 +145,46 @@ class JoinKeysTest extends DealTestBase {
   @Test
   void aViewerDeletedWhileTheirHouseholdIsBeingWrittenWaitsAndIsThenRefused() {
     long viewer = f.viewer("小陈").id();
-    SqlConnection writer = f.platform.pool().getConnection().await();
-    SqlConnection deleter = f.platform.pool().getConnection().await();
-    try {
-      writer.query("begin").execute().await();
-      writer.preparedQuery("insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)")
-          .execute(Tuple.of(dealId, viewer)).await();
 
-      Future<?> delete = deleter.preparedQuery("delete from viewers where id = $1").execute(Tuple.of(viewer));
-      sleep(300);
-      assertFalse(delete.isComplete(), "the delete did not wait for the household's lock on its viewer");
+    PgException refused = waitsForTheCommitThenIsRefused(
+        "insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)", Tuple.of(dealId, viewer),
+        "delete from viewers where id = $1", Tuple.of(viewer));
 
-      writer.query("commit").execute().await();
-      PgException refused = refusedBy(delete::await);
-      assertEquals("deal_buyers_viewer_id_fkey", refused.getConstraint());
-    } finally {
-      writer.close().await();
-      deleter.close().await();
-    }
+    assertEquals("deal_buyers_viewer_id_fkey", refused.getConstraint());
     assertEquals(1, count("select count(*) from viewers where id = $1", viewer));
   }
 
   @Test
   void aHouseholdWrittenWhileItsViewerIsBeingDeletedWaitsAndIsThenRefused() {
     long viewer = f.viewer("小周").id();
-    SqlConnection deleter = f.platform.pool().getConnection().await();
-    SqlConnection writer = f.platform.pool().getConnection().await();
-    try {
-      deleter.query("begin").execute().await();
-      deleter.preparedQuery("delete from viewers where id = $1").execute(Tuple.of(viewer)).await();
 
-      Future<?> insert = writer.preparedQuery("insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)")
-          .execute(Tuple.of(dealId, viewer));
-      sleep(300);
-      assertFalse(insert.isComplete(), "the household did not wait for the viewer's delete");
+    PgException refused = waitsForTheCommitThenIsRefused(
+        "delete from viewers where id = $1", Tuple.of(viewer),
+        "insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)", Tuple.of(dealId, viewer));
 
-      deleter.query("commit").execute().await();
-      PgException refused = refusedBy(insert::await);
-      assertEquals("deal_buyers_viewer_id_fkey", refused.getConstraint());
-    } finally {
-      deleter.close().await();
-      writer.close().await();
-    }
+    assertEquals("deal_buyers_viewer_id_fkey", refused.getConstraint());
     assertEquals(0, count("select count(*) from deal_buyers where viewer_id = $1", viewer));
+  }
+
+  /** {@code first} in a transaction left open, then {@code second} beside it: it must wait for the commit, then fail. */
+  private static PgException waitsForTheCommitThenIsRefused(String first, Tuple firstArgs, String second,
+      Tuple secondArgs) {
+    SqlConnection open = f.platform.pool().getConnection().await();
+    SqlConnection beside = f.platform.pool().getConnection().await();
+    try {
+      open.query("begin").execute().await();
+      open.preparedQuery(first).execute(firstArgs).await();
+
+      Future<?> waiting = beside.preparedQuery(second).execute(secondArgs);
+      sleep(300);
+      assertFalse(waiting.isComplete(), "\"" + second + "\" did not wait for \"" + first + "\"");
+
+      open.query("commit").execute().await();
+      return refusedBy(waiting::await);
+    } finally {
+      open.close().await();
+      beside.close().await();
+    }
   }
 
   private void insertOrder(long id, long deal, long store, long viewer, Long pickupPoint) {
