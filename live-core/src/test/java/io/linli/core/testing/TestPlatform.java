@@ -17,6 +17,9 @@ import java.util.Map;
  * a brand-new database with the given modules' tables, and Redis flushed.
  */
 public final class TestPlatform {
+  /** The key test nodes sign tokens with; a client minting its own tokens for them needs it too. */
+  public static final String TOKEN_SECRET = "test-secret-test-secret-test-secret-0123";
+
   private TestPlatform() {}
 
   /** Config for a test node: test services, a free port, cheap password hashing. */
@@ -27,7 +30,7 @@ public final class TestPlatform {
     env.put("LINLI_REDIS_URL", services.redisUrl());
     env.put("LINLI_DATABASE_URL", databaseUrl);
     env.put("LINLI_PASSWORD_COST", "4");
-    env.put("LINLI_TOKEN_SECRET", "test-secret-test-secret-test-secret-0123");
+    env.put("LINLI_TOKEN_SECRET", TOKEN_SECRET);
     env.putAll(extra);
     return LinliConfig.from(env);
   }

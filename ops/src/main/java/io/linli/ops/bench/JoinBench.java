@@ -41,7 +41,7 @@ public final class JoinBench {
 
   private final BenchOptions options;
 
-  private JoinBench(BenchOptions options) {
+  JoinBench(BenchOptions options) {
     this.options = options;
   }
 
@@ -57,7 +57,8 @@ public final class JoinBench {
     System.exit(new JoinBench(options).run());
   }
 
-  private int run() {
+  /** The whole benchmark; the exit status: 0 once the report is out, whatever the targets say. */
+  int run() {
     String machine = Machine.describe();
     // One event loop: the generator shares the cores with the server, and one loop is plenty for the client side.
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
