@@ -1,12 +1,14 @@
 -- The two tables a join writes, orders and deal_buyers, checked their parents through five declared foreign
 -- keys: per row and per key, a queued trigger that plans, starts and runs its own query and locks the parent.
 -- On the join path that was a third of PostgreSQL's CPU (ops/bench/FINDINGS.md, section 25). These triggers keep
--- the same guarantees and check each statement's rows together, one query per parent table:
+-- the same guarantees and check all of a statement's rows in one query:
 --   * a new row's parents exist, and stay locked FOR KEY SHARE until commit, as a foreign key locks them, so a
 --     concurrent delete of a parent waits for the insert and then fails;
 --   * a parent that still has children cannot be deleted or change its key;
---   * a row's own keys do not change (nothing changes them; a change is checked like an insert).
+--   * a row whose keys change is checked as if inserted (nothing changes them today).
 -- A violation raises what the foreign key raised: SQLSTATE 23503, the constraint's name and PostgreSQL's wording.
+-- One difference: a foreign key's parent-side check sees children committed after a repeatable-read snapshot; these
+-- see what a read committed statement sees. Linli runs every transaction read committed.
 -- Every other foreign key in the schema stays declared; these two tables take thousands of rows a second.
 
 alter table orders
