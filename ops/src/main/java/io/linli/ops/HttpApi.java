@@ -6,6 +6,7 @@ import io.linli.core.http.AccessLog;
 import io.linli.core.http.Api;
 import io.linli.core.http.ProblemHandler;
 import io.linli.core.http.RequestIds;
+import io.linli.core.http.SmallAnswers;
 import io.linli.web.Pages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ final class HttpApi {
       InlineValidation.install(platform.vertx(), contract, builder, extractor);
 
       Router router = Router.router(platform.vertx());
-      router.route().handler(new RequestIds()).handler(new AccessLog());
+      router.route().handler(new RequestIds()).handler(new AccessLog()).handler(new SmallAnswers());
       services.realtime().mount(router);
       services.commerce().mountProviderPages(router);
       // The browser pages are files, not operations: beside the contract, like the sandbox's pay page.

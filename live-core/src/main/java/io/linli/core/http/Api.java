@@ -1,6 +1,7 @@
 package io.linli.core.http;
 
 import io.linli.core.error.Problem;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -37,7 +38,10 @@ public final class Api {
     if (ctx.response().ended()) {
       return;
     }
-    SmallAnswers.end(ctx.response().setStatusCode(reply.status()), JSON, reply.body().toBuffer());
+    ctx.response()
+        .setStatusCode(reply.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .end(reply.body().toBuffer());
   }
 
   /** The validated request the OpenAPI router attached to this context. */

@@ -3,6 +3,7 @@ package io.linli.core.http;
 import io.linli.core.error.Problem;
 import io.linli.core.error.Problem.FieldError;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -44,8 +45,10 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    SmallAnswers.end(ctx.response().setStatusCode(problem.status()), PROBLEM_JSON,
-        problem.toJson(ctx.request().path()).put("requestId", RequestIds.of(ctx)).toBuffer());
+    ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .end(problem.toJson(ctx.request().path()).put("requestId", RequestIds.of(ctx)).toBuffer());
   }
 
   static Problem toProblem(RoutingContext ctx) {

@@ -5,9 +5,9 @@ import io.linli.core.auth.Auth;
 import io.linli.core.auth.Caller;
 import io.linli.core.error.Problem;
 import io.linli.core.http.Api;
-import io.linli.core.http.SmallAnswers;
 import io.linli.core.id.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -109,7 +109,8 @@ public final class RowLockBaseline {
     }
     auth.viewer(ctx)
         .compose(caller -> deal(dealId).compose(deal -> join(deal, caller, quantity, key)))
-        .onSuccess(json -> SmallAnswers.end(ctx.response().setStatusCode(201), Api.JSON, json.toBuffer()))
+        .onSuccess(json -> ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, Api.JSON)
+            .end(json.toBuffer()))
         .onFailure(ctx::fail);
   }
 
