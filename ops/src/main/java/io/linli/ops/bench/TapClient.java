@@ -10,7 +10,10 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The taps of (a) and (b): HTTP/1.1 POSTs over kept-alive sockets to the node on 127.0.0.1, one request at a time
@@ -19,9 +22,13 @@ import java.util.Locale;
  * was most of its 32 µs per request. Requests are written as bytes; an answer is its status line, its
  * Content-Length and its body ({@link RecordParser}: headers up to the blank line, then the body's length).
  *
+ * <p>A request's time limit is a deadline that one sweep a tenth of a second checks for every socket, not a timer
+ * per request: setting and cancelling a timer for each tap cost the generator more than reading the answer.
+ *
  * <p>Not thread-safe: everything runs on the generator's one event loop, where LoadRun calls it.
  */
 final class TapClient {
+  private static final long SWEEP_MS = 100;
   /** What the node answered: status and body. */
   record Reply(int status, Buffer body) {}
 
@@ -30,12 +37,26 @@ final class TapClient {
   private final int port;
   private final String host;
   private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+  private final Set<Connection> open = new HashSet<>();
+  private long sweeper = -1;
 
   TapClient(Vertx vertx, int port) {
     this.vertx = vertx;
     this.net = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
     this.port = port;
     this.host = "127.0.0.1:" + port;
+  }
+
+  /** Fails every request past its deadline and closes its socket; runs while any socket is open. */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (Connection c : List.copyOf(open)) {
+      c.expireIfLate(now);
+    }
+    if (open.isEmpty()) {
+      vertx.cancelTimer(sweeper);
+      sweeper = -1;
+    }
   }
 
   /** POST {@code path} with a bearer token, an Idempotency-Key and a JSON body; fails after {@code timeoutMs}. */
@@ -59,7 +80,7 @@ final class TapClient {
     private final NetSocket socket;
     private final RecordParser parser;
     private Promise<Reply> answer;
-    private long timer = -1;
+    private long deadlineNanos;
     private boolean inBody;
     private boolean keepAlive;
     private int status;
@@ -68,7 +89,14 @@ final class TapClient {
       this.socket = socket;
       this.parser = RecordParser.newDelimited("\r\n\r\n", this::record);
       socket.handler(parser);
-      socket.closeHandler(v -> fail("connection closed"));
+      open.add(this);
+      if (sweeper < 0) {
+        sweeper = vertx.setPeriodic(SWEEP_MS, t -> sweep());
+      }
+      socket.closeHandler(v -> {
+        open.remove(this);
+        fail("connection closed");
+      });
       socket.exceptionHandler(e -> {
         fail(e.getClass().getSimpleName());
         socket.close();
@@ -78,13 +106,16 @@ final class TapClient {
     Future<Reply> send(Buffer request, long timeoutMs) {
       answer = Promise.promise();
       Future<Reply> reply = answer.future();
-      timer = vertx.setTimer(timeoutMs, t -> {
-        timer = -1;
-        fail("TimeoutException");
-        socket.close();
-      });
+      deadlineNanos = System.nanoTime() + timeoutMs * 1_000_000;
       socket.write(request);
       return reply;
+    }
+
+    void expireIfLate(long now) {
+      if (answer != null && now - deadlineNanos > 0) {
+        fail("TimeoutException");
+        socket.close();
+      }
     }
 
     /** The head of an answer (status line and headers), then its body. */
@@ -99,13 +130,17 @@ final class TapClient {
       int length = -1;
       keepAlive = true;
       status = head.length() >= 12 && head.startsWith("HTTP/1.") ? parseStatus(head) : -1;
-      for (String line : head.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon <= 0) {
+      for (int start = 0, end; start < head.length(); start = end + 2) {
+        end = head.indexOf("\r\n", start);
+        if (end < 0) {
+          end = head.length();
+        }
+        int colon = head.indexOf(':', start);
+        if (colon <= start || colon > end) {
           continue;
         }
-        String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = line.substring(colon + 1).trim();
+        String name = head.substring(start, colon).trim().toLowerCase(Locale.ROOT);
+        String value = head.substring(colon + 1, end).trim();
         if (name.equals("content-length")) {
           length = Integer.parseInt(value);
         } else if (name.equals("connection") && value.equalsIgnoreCase("close")) {
@@ -136,7 +171,6 @@ final class TapClient {
     private void done(Buffer body) {
       Promise<Reply> waiting = answer;
       answer = null;
-      cancelTimer();
       if (keepAlive) {
         idle.push(this);
       } else {
@@ -149,18 +183,10 @@ final class TapClient {
 
     private void fail(String why) {
       idle.remove(this);
-      cancelTimer();
       Promise<Reply> waiting = answer;
       answer = null;
       if (waiting != null) {
         waiting.fail(new IllegalStateException(why));
-      }
-    }
-
-    private void cancelTimer() {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-        timer = -1;
       }
     }
   }
