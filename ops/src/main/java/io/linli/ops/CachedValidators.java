@@ -1,7 +1,6 @@
 package io.linli.ops;
 
 import io.vertx.core.file.FileSystem;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -10,13 +9,6 @@ import io.vertx.json.schema.SchemaException;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.Validator;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.contract.OpenAPIVersion;
-import io.vertx.openapi.contract.Operation;
-import io.vertx.openapi.contract.Path;
-import io.vertx.openapi.contract.SecurityRequirement;
-import io.vertx.openapi.contract.SecurityScheme;
-import io.vertx.openapi.contract.Server;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,68 +19,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * join benchmark found that copy to be half of a request's CPU. A validator only reads once built, so one per
  * schema is kept and shared across event loops. Everything else is the contract as parsed.
  */
-final class CachedValidators implements OpenAPIContract {
-  private final OpenAPIContract contract;
+final class CachedValidators extends DelegatingContract {
   private final SchemaRepository repository;
 
   CachedValidators(OpenAPIContract contract) {
-    this.contract = contract;
+    super(contract);
     this.repository = new Repository(contract.getSchemaRepository());
   }
 
   @Override
   public SchemaRepository getSchemaRepository() {
     return repository;
-  }
-
-  @Override
-  public Operation operation(String operationId) {
-    return contract.operation(operationId);
-  }
-
-  @Override
-  public List<Operation> operations() {
-    return contract.operations();
-  }
-
-  @Override
-  public List<Path> getPaths() {
-    return contract.getPaths();
-  }
-
-  @Override
-  public JsonObject getRawContract() {
-    return contract.getRawContract();
-  }
-
-  @Override
-  public OpenAPIVersion getVersion() {
-    return contract.getVersion();
-  }
-
-  @Override
-  public List<Server> getServers() {
-    return contract.getServers();
-  }
-
-  @Override
-  public Path findPath(String urlPath) {
-    return contract.findPath(urlPath);
-  }
-
-  @Override
-  public Operation findOperation(String urlPath, HttpMethod method) {
-    return contract.findOperation(urlPath, method);
-  }
-
-  @Override
-  public List<SecurityRequirement> getSecurityRequirements() {
-    return contract.getSecurityRequirements();
-  }
-
-  @Override
-  public SecurityScheme securityScheme(String name) {
-    return contract.securityScheme(name);
   }
 
   /** The contract's repository, remembering the validator it built for each schema. */
