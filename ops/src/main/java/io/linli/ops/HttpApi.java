@@ -52,13 +52,14 @@ final class HttpApi {
 
       Router router = Router.router(platform.vertx());
       router.route().handler(new RequestIds()).handler(new AccessLog()).handler(new SmallAnswers());
-      // The sockets' upgrades before the contract, which names their paths only to document them.
+      // The sockets' upgrades before the contract, which names their paths only to document them; the sandbox's pay
+      // page too, whose forms have a smaller body limit than the contract's root handler would apply first.
       services.realtime().mount(router);
+      services.commerce().mountProviderPages(router);
       router.route().subRouter(builder.createRouter());
       // The browser pages are files, not operations: beside the contract, like the sandbox's pay page. After it, so
       // that a request for the API is not first tried against their patterns (ops/bench/FINDINGS.md, section 26);
       // the contract's router passes on whatever it has no route for.
-      services.commerce().mountProviderPages(router);
       new Pages().mount(router);
       ProblemHandler problems = new ProblemHandler();
       router.route().failureHandler(problems);

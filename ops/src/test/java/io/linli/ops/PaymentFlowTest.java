@@ -34,6 +34,23 @@ class PaymentFlowTest extends OneNodeTest {
   }
 
   @Test
+  void thePayPageTakesNoFormOverItsOwnSmallLimitAndTheOrderStaysUnpaid() {
+    ApiClient.Shop shop = api.openShop("13900000052", 1, "BUYERS", 10, 2);
+    api.payOnline(shop, 10);
+    ApiClient.Viewer v = api.viewer("小李");
+    String order = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", v.token(),
+        new JsonObject().put("quantity", 1)), 201).json().getJsonObject("order").getString("id");
+    JsonObject payment = ApiClient.expect(api.post("/api/orders/" + order + "/payments", v.token(), null), 201).json();
+
+    ApiClient.Response r = api.postForm(payment.getString("payUrl"), "outcome=pay&note=" + "x".repeat(2048));
+
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(ApiClient.expect(api.get("/api/orders/" + order, v.token()), 200).json().getString("status"))
+        .isEqualTo("PENDING_PAYMENT");
+  }
+
+  @Test
   void aForgedNotificationIsRefused() {
     ApiClient.Response r = api.post("/api/payments/sandbox/notify", null, new JsonObject().put("eventId", "e")
         .put("paymentId", "0ABCDEFGHJKMN").put("outcome", "SUCCESS").put("amountFen", 100));
