@@ -12,11 +12,9 @@ class PaymentFlowTest extends OneNodeTest {
 
   @Test
   void payOnTheSandboxPageAndTheSignedNotificationMarksTheOrderPaid() {
-    ApiClient.Shop shop = api.openShop("13900000051", 1, "BUYERS", 10, 2);
-    api.payOnline(shop, 10);
-    ApiClient.Viewer v = api.viewer("小王");
-    JsonObject order = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", v.token(),
-        new JsonObject().put("quantity", 2)), 201).json().getJsonObject("order");
+    Placed placed = joinOnline("13900000051", "小王", 2);
+    ApiClient.Viewer v = placed.viewer();
+    JsonObject order = placed.order();
     assertThat(order.getString("status")).isEqualTo("PENDING_PAYMENT");
 
     JsonObject payment = ApiClient.expect(api.post("/api/orders/" + order.getString("id") + "/payments", v.token(),
@@ -35,11 +33,9 @@ class PaymentFlowTest extends OneNodeTest {
 
   @Test
   void thePayPageTakesNoFormOverItsOwnSmallLimitAndTheOrderStaysUnpaid() {
-    ApiClient.Shop shop = api.openShop("13900000052", 1, "BUYERS", 10, 2);
-    api.payOnline(shop, 10);
-    ApiClient.Viewer v = api.viewer("小李");
-    String order = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", v.token(),
-        new JsonObject().put("quantity", 1)), 201).json().getJsonObject("order").getString("id");
+    Placed placed = joinOnline("13900000052", "小李", 1);
+    ApiClient.Viewer v = placed.viewer();
+    String order = placed.order().getString("id");
     JsonObject payment = ApiClient.expect(api.post("/api/orders/" + order + "/payments", v.token(), null), 201).json();
 
     ApiClient.Response r = api.postForm(payment.getString("payUrl"), "outcome=pay&note=" + "x".repeat(2048));
@@ -56,5 +52,17 @@ class PaymentFlowTest extends OneNodeTest {
         .put("paymentId", "0ABCDEFGHJKMN").put("outcome", "SUCCESS").put("amountFen", 100));
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.contentType()).startsWith("application/problem+json");
+  }
+
+  private record Placed(ApiClient.Viewer viewer, JsonObject order) {}
+
+  /** A household's join in a store that takes payment online (10 minutes to pay): the order waits for its payment. */
+  private Placed joinOnline(String ownerPhone, String nickname, int quantity) {
+    ApiClient.Shop shop = api.openShop(ownerPhone, 1, "BUYERS", 10, 2);
+    api.payOnline(shop, 10);
+    ApiClient.Viewer v = api.viewer(nickname);
+    JsonObject order = ApiClient.expect(api.post("/api/deals/" + shop.dealId() + "/join", v.token(),
+        new JsonObject().put("quantity", quantity)), 201).json().getJsonObject("order");
+    return new Placed(v, order);
   }
 }
