@@ -28,7 +28,9 @@ import java.util.Set;
  * <p>Not thread-safe: everything runs on the generator's one event loop, where LoadRun calls it.
  */
 final class TapClient {
+  /** How often unanswered taps are checked against their deadline. */
   private static final long SWEEP_MS = 100;
+
   /** What the node answered: status and body. */
   record Reply(int status, Buffer body) {}
 
@@ -59,7 +61,10 @@ final class TapClient {
     }
   }
 
-  /** POST {@code path} with a bearer token, an Idempotency-Key and a JSON body; fails after {@code timeoutMs}. */
+  /**
+   * POST {@code path} with a bearer token, an Idempotency-Key and a JSON body; fails once {@code timeoutMs} has passed,
+   * at the first sweep after it (at most {@code SWEEP_MS} later).
+   */
   Future<Reply> post(String path, String authorization, String idempotencyKey, Buffer json, long timeoutMs) {
     Buffer request = Buffer.buffer(256 + json.length())
         .appendString("POST ").appendString(path).appendString(" HTTP/1.1\r\nHost: ").appendString(host)
