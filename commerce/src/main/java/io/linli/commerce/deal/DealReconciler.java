@@ -168,10 +168,11 @@ public final class DealReconciler {
   }
 
   private Future<Totals> recordedTotals(long dealId) {
+    String joined = " from orders where deal_id = $1 and status in " + DealService.HOLDING;
     String committed = " from orders where deal_id = $1 and status in " + DealService.COMMITTED;
     return platform.pool()
-        .preparedQuery("select (select count(*) from deal_buyers where deal_id = $1 and units > 0),"
-            + " (select coalesce(sum(units), 0) from deal_buyers where deal_id = $1 and units > 0),"
+        .preparedQuery("select (select count(distinct viewer_id)" + joined + "),"
+            + " (select coalesce(sum(quantity), 0)" + joined + "),"
             + " (select count(distinct viewer_id)" + committed + "),"
             + " (select coalesce(sum(quantity), 0)" + committed + ")")
         .execute(Tuple.of(dealId))

@@ -253,10 +253,8 @@ public final class DealService implements SnapshotSource {
             : tx.preparedQuery("update orders set status = 'CANCELLED', updated_at = now() where deal_id = $1"
                     + " and status in " + HOLDING)
                 .execute(Tuple.of(dealId))
-                // Cancelled orders hold nothing: the record's stock and limits are free again.
+                // Cancelled orders hold nothing: the record's stock is free again (and limits, counted from orders).
                 .compose(x -> tx.preparedQuery("update deals set sold_units = 0 where id = $1")
-                    .execute(Tuple.of(dealId)))
-                .compose(x -> tx.preparedQuery("update deal_buyers set units = 0 where deal_id = $1")
                     .execute(Tuple.of(dealId)))
                 .map(x -> {
                   metrics.failed.increment();

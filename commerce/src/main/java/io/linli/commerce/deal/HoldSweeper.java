@@ -23,10 +23,7 @@ public final class HoldSweeper {
       + "   order by hold_expires_at limit 200 for update skip locked)"
       + " returning id, deal_id, viewer_id, quantity),"
       + " stock as (update deals d set sold_units = d.sold_units - l.units"
-      + "   from (select deal_id, sum(quantity)::int as units from lapsed group by deal_id) l where d.id = l.deal_id),"
-      + " buyers as (update deal_buyers b set units = b.units - l.units"
-      + "   from (select deal_id, viewer_id, sum(quantity)::int as units from lapsed group by deal_id, viewer_id) l"
-      + "   where b.deal_id = l.deal_id and b.viewer_id = l.viewer_id)"
+      + "   from (select deal_id, sum(quantity)::int as units from lapsed group by deal_id) l where d.id = l.deal_id)"
       + " select id, deal_id, viewer_id, quantity from lapsed";
 
   private final Platform platform;

@@ -127,9 +127,9 @@ public final class LatePayments {
                 : Future.succeededFuture(false);
           })
           .compose(ok -> !ok ? Future.succeededFuture(false)
-              : tx.preparedQuery(OrderWriter.TAKE_LIMIT)
-                  .execute(Tuple.of(dealId, viewerId, quantity, deal.perBuyerLimit()))
-                  .map(rs -> rs.rowCount() == 1))
+              : tx.preparedQuery(OrderWriter.OVER_LIMIT)
+                  .execute(Tuple.of(new Long[] {dealId}, new Long[] {viewerId}, new Integer[] {quantity}))
+                  .map(rs -> rs.size() == 0))
           // Its cancellation gave its place at a point with a daily capacity, or in a delivery slot with a capacity,
           // back: it needs one again.
           .compose(ok -> !ok ? Future.succeededFuture(false) : OrderPickups.bookAgain(tx, orderId))

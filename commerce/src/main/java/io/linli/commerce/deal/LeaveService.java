@@ -73,8 +73,6 @@ public final class LeaveService {
         .compose(updated -> updated.rowCount() == 0 ? Future.<DealOutcomes.Refunds>succeededFuture(null)
             : tx.preparedQuery("update deals set sold_units = sold_units - $2 where id = $1")
                 .execute(Tuple.of(dealId, quantity))
-                .compose(x -> tx.preparedQuery("update deal_buyers set units = units - $3 where deal_id = $1"
-                    + " and viewer_id = $2").execute(Tuple.of(dealId, order.getLong("viewer_id"), quantity)))
                 // What it paid is claimed with the cancellation, so no crash can leave it cancelled and unpaid back.
                 .compose(x -> outcomes.withdrawn(tx, order.getLong("id")))));
   }

@@ -17,7 +17,8 @@ record RecordedCounts(int buyers, int units, Map<Long, Integer> unitsByBuyer) {
 
   static Future<Both> read(Pool pool, long dealId) {
     Future<RecordedCounts> joined = pool
-        .preparedQuery("select viewer_id, units from deal_buyers where deal_id = $1 and units > 0")
+        .preparedQuery("select viewer_id, sum(quantity)::int as units from orders where deal_id = $1"
+            + " and status in " + DealService.HOLDING + " group by viewer_id")
         .execute(Tuple.of(dealId))
         .map(RecordedCounts::of);
     Future<RecordedCounts> committed = pool

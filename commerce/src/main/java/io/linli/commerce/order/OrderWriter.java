@@ -29,25 +29,26 @@ import java.util.TreeMap;
 public final class OrderWriter {
   public static final String TAKE_STOCK = "update deals set sold_units = sold_units + $2 where id = $1"
       + " and sold_units + $2 <= stock";
-  public static final String TAKE_LIMIT = "insert into deal_buyers(deal_id, viewer_id, units) select $1::bigint, $2::bigint,"
-      + " $3::int where $3::int <= $4::int on conflict (deal_id, viewer_id) do update set units = deal_buyers.units + excluded.units"
-      + " where deal_buyers.units + excluded.units <= $4::int";
+  /**
+   * The households ({@link Households}: deal, household and units per row) whose orders would take them over the
+   * deal's per-household limit, counting every order that still holds stock. No row means all fit.
+   *
+   * <p>It reads the orders themselves, so it must run once the deal's row is locked by {@link #TAKE_STOCK} (or a
+   * {@code FOR UPDATE}): every path that adds to a household's units takes that lock first, so this statement's
+   * snapshot has every such order committed before it, and none can commit beside it until this transaction ends.
+   * Orders that leave (a lapsed hold, a buyer leaving, a failed deal) only lower the count.
+   */
+  public static final String OVER_LIMIT = "select h.v from unnest($1::bigint[], $2::bigint[], $3::int[]) as h(d, v, u)"
+      + " join deals on deals.id = h.d"
+      + " where h.u + coalesce((select sum(o.quantity) from orders o where o.viewer_id = h.v and o.deal_id = h.d"
+      + " and o.status in " + OrderStatus.sqlList(OrderStatus.HOLDING) + "), 0) > deals.per_buyer_limit"
+      + " limit 1";
   /** A batch's orders, one array per column ({@link #columns}): PostgreSQL parses and plans one statement. */
   static final String INSERT_ALL = "insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
       + " unit_price_fen, amount_fen, status, ref, idempotency_key, hold_expires_at, pickup_point_id,"
       + " delivery_fee_fen, pickup_booked_day) select * from unnest($1::bigint[], $2::bigint[], $3::bigint[],"
       + " $4::bigint[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[],"
       + " $12::timestamptz[], $13::bigint[], $14::bigint[], $15::date[])";
-  /**
-   * {@link #TAKE_LIMIT} for every household of a batch at once ({@link Households}): a household is written only
-   * while its units stay within the limit, so fewer rows than households means someone went over.
-   */
-  static final String TAKE_LIMITS = "insert into deal_buyers(deal_id, viewer_id, units)"
-      + " select d, v, u from unnest($1::bigint[], $2::bigint[], $3::int[]) as h(d, v, u)"
-      + " where u <= (select per_buyer_limit from deals where deals.id = d)"
-      + " on conflict (deal_id, viewer_id) do update set units = deal_buyers.units + excluded.units"
-      + " where deal_buyers.units + excluded.units"
-      + " <= (select per_buyer_limit from deals where deals.id = excluded.deal_id)";
   private static final int MAX_BATCH = 256;
 
   private record Pending(NewOrder order, Promise<Void> promise, Context context) {
@@ -143,7 +144,7 @@ public final class OrderWriter {
     List<Future<RowSet<Row>>> stock = new ArrayList<>();
     unitsByDeal.forEach((deal, units) -> stock.add(tx.preparedQuery(TAKE_STOCK).execute(Tuple.of(deal, units))));
     Households households = Households.of(orders);
-    Future<RowSet<Row>> limits = tx.preparedQuery(TAKE_LIMITS).execute(households.tuple());
+    Future<RowSet<Row>> limits = tx.preparedQuery(OVER_LIMIT).execute(households.tuple());
     Future<Void> pickups = OrderPickups.book(tx, orders);
     Future<RowSet<Row>> rows = tx.preparedQuery(INSERT_ALL).execute(columns(orders));
     Future<Void> deliveries = OrderDeliveries.write(tx, orders);
@@ -161,7 +162,7 @@ public final class OrderWriter {
       if (limits.failed()) {
         return Future.failedFuture(limits.cause());
       }
-      if (limits.result().rowCount() != households.size()) {
+      if (limits.result().size() > 0) {
         return Future.failedFuture(Problem.conflict("limit-reached", "Per-household limit reached",
             "This household already holds as many as the deal allows."));
       }
@@ -173,9 +174,8 @@ public final class OrderWriter {
   }
 
   /**
-   * Each household's units in the batch, per deal, in (deal, household) order so that concurrent batches lock
-   * {@code deal_buyers} rows the same way round. Two orders of one household in one batch must fit the limit
-   * together, and one statement may not update a row twice, hence the sums.
+   * Each household's units in the batch, per deal: two orders of one household in one batch must fit the limit
+   * together.
    */
   private record Households(Long[] deals, Long[] viewers, Integer[] units) {
     static Households of(List<NewOrder> orders) {

@@ -17,22 +17,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The record's keys on the two tables a join writes (orders, and deal_buyers for households) are checked once per
- * statement by triggers (migration V15) instead of per row by declared foreign keys. They must refuse everything
- * the foreign keys refused, with the same error, including under a concurrent delete of a parent.
+ * The record's keys on the table a join writes (orders: its viewer, its deal with store and stream, its pickup point)
+ * are checked once per statement by triggers (migrations V15, V16) instead of per row by declared foreign keys. They
+ * must refuse everything the foreign keys refused, with the same error, including under a concurrent delete of a
+ * parent.
  */
 class JoinKeysTest extends DealTestBase {
   private DealFixture.Shop shop;
   private long dealId;
   private long viewerId;
 
+  private static final String INSERT_ORDER = "insert into orders(id, deal_id, store_id, stream_id, viewer_id,"
+      + " quantity, unit_price_fen, amount_fen, status, idempotency_key, pickup_point_id)"
+      + " values ($1, $2, $3, $4, $5, 1, 2990, 2990, 'PLACED', $6, $7)";
+
   @BeforeEach
-  void aDealWithAHousehold() {
+  void aDealAndAViewer() {
     shop = shop();
     dealId = f.openDeal(shop, new DealService.NewDeal(shop.productId(), 2990, 10, CountBy.UNITS, 100, 5,
         f.now().plusDays(1)));
     viewerId = f.viewer("小王").id();
-    sql("insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)", dealId, viewerId);
   }
 
   @Test
@@ -46,13 +50,13 @@ class JoinKeysTest extends DealTestBase {
   }
 
   @Test
-  void anOrderForAHouseholdTheDealDoesNotHaveIsRefused() {
-    long otherViewer = f.viewer("小李").id();
+  void anOrderForAViewerTheRecordDoesNotHaveIsRefused() {
+    long stranger = Ids.next();
 
-    PgException refused = refusedBy(() -> insertOrder(Ids.next(), dealId, shop.storeId(), otherViewer, null));
+    PgException refused = refusedBy(() -> insertOrder(Ids.next(), dealId, shop.storeId(), stranger, null));
 
-    assertEquals("orders_household_fkey", refused.getConstraint());
-    assertTrue(refused.getDetail().contains("is not present in table \"deal_buyers\""), refused.getDetail());
+    assertEquals("orders_viewer_id_fkey", refused.getConstraint());
+    assertTrue(refused.getDetail().contains("is not present in table \"viewers\""), refused.getDetail());
   }
 
   @Test
@@ -74,7 +78,7 @@ class JoinKeysTest extends DealTestBase {
   @Test
   void oneBadOrderRefusesTheWholeStatementAndTheGoodOnesWithIt() {
     long good = Ids.next();
-    long stranger = f.viewer("小张").id();
+    long stranger = Ids.next();
 
     refusedBy(() -> f.platform.pool().preparedQuery("insert into orders(id, deal_id, store_id, stream_id, viewer_id,"
         + " quantity, unit_price_fen, amount_fen, status, idempotency_key) select id, $2, $3, $4, v, 1, 2990, 2990,"
@@ -86,24 +90,11 @@ class JoinKeysTest extends DealTestBase {
   }
 
   @Test
-  void aHouseholdOfAViewerOrADealThatDoesNotExistIsRefused() {
-    PgException noViewer = refusedBy(() -> sql("insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)",
-        dealId, Ids.next()));
-    PgException noDeal = refusedBy(() -> sql("insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)",
-        Ids.next(), viewerId));
-
-    assertEquals("deal_buyers_viewer_id_fkey", noViewer.getConstraint());
-    assertEquals("deal_buyers_deal_id_fkey", noDeal.getConstraint());
-  }
-
-  @Test
   void aParentWithChildrenCannotBeDeletedOrRekeyedAndOneWithoutCan() {
     long point = pickupPoint();
     insertOrder(Ids.next(), dealId, shop.storeId(), viewerId, point);
 
-    assertEquals("orders_household_fkey", refusedBy(() -> sql(
-        "delete from deal_buyers where deal_id = $1 and viewer_id = $2", dealId, viewerId)).getConstraint());
-    assertEquals("deal_buyers_viewer_id_fkey", refusedBy(() -> sql("delete from viewers where id = $1", viewerId))
+    assertEquals("orders_viewer_id_fkey", refusedBy(() -> sql("delete from viewers where id = $1", viewerId))
         .getConstraint());
     assertEquals("orders_deal_store_stream_fkey", refusedBy(() -> sql("delete from deals where id = $1", dealId))
         .getConstraint());
@@ -118,23 +109,12 @@ class JoinKeysTest extends DealTestBase {
   }
 
   @Test
-  void householdsCannotBeTruncatedUnderTheirOrders() {
-    insertOrder(Ids.next(), dealId, shop.storeId(), viewerId, null);
-
-    PgException refused = catchThrowableOfType(PgException.class, () -> sql("truncate deal_buyers"));
-
-    assertNotNull(refused, "households were truncated under their orders");
-    assertEquals("0A000", refused.getSqlState());
-    assertEquals(1, count("select count(*) from deal_buyers where viewer_id = $1", viewerId));
-  }
-
-  @Test
-  void anOrderMovedToAHouseholdOrPointThatDoesNotExistIsRefused() {
+  void anOrderMovedToAViewerOrPointThatDoesNotExistIsRefused() {
     long order = Ids.next();
     insertOrder(order, dealId, shop.storeId(), viewerId, null);
 
-    assertEquals("orders_household_fkey", refusedBy(() -> sql("update orders set viewer_id = $2 where id = $1", order,
-        f.viewer("小赵").id())).getConstraint());
+    assertEquals("orders_viewer_id_fkey", refusedBy(() -> sql("update orders set viewer_id = $2 where id = $1", order,
+        Ids.next())).getConstraint());
     assertEquals("orders_pickup_point_id_fkey", refusedBy(() -> sql(
         "update orders set pickup_point_id = $2 where id = $1", order, Ids.next())).getConstraint());
     long point = pickupPoint();
@@ -143,27 +123,27 @@ class JoinKeysTest extends DealTestBase {
   }
 
   @Test
-  void aViewerDeletedWhileTheirHouseholdIsBeingWrittenWaitsAndIsThenRefused() {
+  void aViewerDeletedWhileTheirOrderIsBeingWrittenWaitsAndIsThenRefused() {
     long viewer = f.viewer("小陈").id();
+    long order = Ids.next();
 
-    PgException refused = waitsForTheCommitThenIsRefused(
-        "insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)", Tuple.of(dealId, viewer),
+    PgException refused = waitsForTheCommitThenIsRefused(INSERT_ORDER, orderRow(order, viewer),
         "delete from viewers where id = $1", Tuple.of(viewer));
 
-    assertEquals("deal_buyers_viewer_id_fkey", refused.getConstraint());
+    assertEquals("orders_viewer_id_fkey", refused.getConstraint());
     assertEquals(1, count("select count(*) from viewers where id = $1", viewer));
+    assertEquals(1, count("select count(*) from orders where id = $1", order));
   }
 
   @Test
-  void aHouseholdWrittenWhileItsViewerIsBeingDeletedWaitsAndIsThenRefused() {
+  void anOrderWrittenWhileItsViewerIsBeingDeletedWaitsAndIsThenRefused() {
     long viewer = f.viewer("小周").id();
 
     PgException refused = waitsForTheCommitThenIsRefused(
-        "delete from viewers where id = $1", Tuple.of(viewer),
-        "insert into deal_buyers(deal_id, viewer_id, units) values ($1, $2, 1)", Tuple.of(dealId, viewer));
+        "delete from viewers where id = $1", Tuple.of(viewer), INSERT_ORDER, orderRow(Ids.next(), viewer));
 
-    assertEquals("deal_buyers_viewer_id_fkey", refused.getConstraint());
-    assertEquals(0, count("select count(*) from deal_buyers where viewer_id = $1", viewer));
+    assertEquals("orders_viewer_id_fkey", refused.getConstraint());
+    assertEquals(0, count("select count(*) from orders where viewer_id = $1", viewer));
   }
 
   /** {@code first} in a transaction left open, then {@code second} beside it: it must wait for the commit, then fail. */
@@ -188,10 +168,12 @@ class JoinKeysTest extends DealTestBase {
   }
 
   private void insertOrder(long id, long deal, long store, long viewer, Long pickupPoint) {
-    f.platform.pool().preparedQuery("insert into orders(id, deal_id, store_id, stream_id, viewer_id, quantity,"
-            + " unit_price_fen, amount_fen, status, idempotency_key, pickup_point_id)"
-            + " values ($1, $2, $3, $4, $5, 1, 2990, 2990, 'PLACED', $6, $7)")
+    f.platform.pool().preparedQuery(INSERT_ORDER)
         .execute(Tuple.from(new Object[] {id, deal, store, shop.streamId(), viewer, "k-" + id, pickupPoint})).await();
+  }
+
+  private Tuple orderRow(long id, long viewer) {
+    return Tuple.from(new Object[] {id, dealId, shop.storeId(), shop.streamId(), viewer, "k-" + id, null});
   }
 
   private long pickupPoint() {

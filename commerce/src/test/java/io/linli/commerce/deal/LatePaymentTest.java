@@ -97,8 +97,9 @@ class LatePaymentTest extends DealTestBase {
   }
 
   private static long buyerUnits(long dealId, Caller buyer) {
-    return f.platform.pool().preparedQuery("select coalesce(sum(units), 0) from deal_buyers where deal_id = $1"
-            + " and viewer_id = $2").execute(Tuple.of(dealId, buyer.id())).await().iterator().next().getLong(0);
+    return f.platform.pool().preparedQuery("select coalesce(sum(quantity), 0) from orders where deal_id = $1"
+            + " and viewer_id = $2 and status in " + DealService.HOLDING)
+        .execute(Tuple.of(dealId, buyer.id())).await().iterator().next().getLong(0);
   }
 
   /** The same counts, whatever the version (and the status that came with it). */
