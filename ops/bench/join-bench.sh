@@ -39,7 +39,8 @@ if [[ -z "${LINLI_BENCH_JAR:-}" ]]; then
   if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name '*.lua' \
       -o -name '*.sql' -o -name '*.yaml' -o -name 'pom.xml' \) -newer "$JAR" -print -quit)" ]]; then
     log "building $JAR"
-    (cd "$ROOT" && { mvn -q -B -o package -DskipTests || mvn -q -B package -DskipTests; })
+    # clean: a class or migration deleted from the sources must not stay in target/ and in the jar measured
+    (cd "$ROOT" && { mvn -q -B -o clean package -DskipTests || mvn -q -B clean package -DskipTests; })
   fi
 fi
 

@@ -42,6 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       409 sold-out;</li>
  *   <li>COMMIT, then 201.</li>
  * </ol>
+ * Linli's own record counts a household's units from its orders once it holds the deal's row lock (migration
+ * V16). Here that count would have to run inside the hot row's lock, which bounds (b)'s throughput, so (b) keeps a
+ * row per buyer, taken before the lock, where it does not lengthen it.
  * Its tables come from {@link RowLockSchema}, created by the load generator, not by the product's migrations.
  */
 public final class RowLockBaseline {
