@@ -175,7 +175,7 @@ public final class JoinService {
         ? platform.clock().instant().plus(terms.payment().paymentWindow()).atOffset(ZoneOffset.UTC) : null;
     long fee = terms.delivery() == null ? 0 : terms.delivery().feeFor(unitPrice * req.quantity());
     NewOrder order = new NewOrder(a.orderId(), deal.id(), deal.storeId(), deal.streamId(), caller.id(),
-        req.quantity(), unitPrice, deal.perBuyerLimit(), req.ref(), key,
+        req.quantity(), unitPrice, req.ref(), key,
         terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil, terms.pickupPointId(), fee,
         terms.delivery() == null ? null : terms.delivery().delivery(), terms.pickupDay());
     return writer.write(order).transform(written -> {

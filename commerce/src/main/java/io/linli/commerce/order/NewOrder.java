@@ -9,16 +9,8 @@ import java.time.OffsetDateTime;
  * takes; null for a point without capacity); a delivered one has no point, a {@code delivery} and its fee.
  */
 public record NewOrder(long id, long dealId, long storeId, long streamId, long viewerId, int quantity,
-    long unitPriceFen, int perBuyerLimit, String ref, String idempotencyKey, OrderStatus status,
-    OffsetDateTime holdExpiresAt, Long pickupPointId, long deliveryFeeFen, OrderDelivery delivery,
-    LocalDate pickupDay) {
-
-  public NewOrder(long id, long dealId, long storeId, long streamId, long viewerId, int quantity,
-      long unitPriceFen, int perBuyerLimit, String ref, String idempotencyKey, OrderStatus status,
-      OffsetDateTime holdExpiresAt, long pickupPointId) {
-    this(id, dealId, storeId, streamId, viewerId, quantity, unitPriceFen, perBuyerLimit, ref, idempotencyKey,
-        status, holdExpiresAt, pickupPointId, 0, null, null);
-  }
+    long unitPriceFen, String ref, String idempotencyKey, OrderStatus status, OffsetDateTime holdExpiresAt,
+    Long pickupPointId, long deliveryFeeFen, OrderDelivery delivery, LocalDate pickupDay) {
 
   public long goodsFen() {
     return unitPriceFen * quantity;

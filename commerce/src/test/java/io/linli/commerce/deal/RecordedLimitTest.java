@@ -47,8 +47,8 @@ class RecordedLimitTest extends DealTestBase {
 
   private static NewOrder order(Deal deal, long viewerId, int quantity) {
     long id = Ids.next();
-    return new NewOrder(id, deal.id(), deal.shop().storeId(), deal.shop().streamId(), viewerId, quantity, 2990, 0,
-        null, "k-" + id, OrderStatus.PLACED, null, null, 0, null, null);
+    return new NewOrder(id, deal.id(), deal.shop().storeId(), deal.shop().streamId(), viewerId, quantity, 2990, null,
+        "k-" + id, OrderStatus.PLACED, null, null, 0, null, null);
   }
 
   /** Null when written, else the slug of the refusal. */
