@@ -146,6 +146,13 @@ final class DealFixture implements AutoCloseable {
         .iterator().next().getLong(0);
   }
 
+  /** A household's units in the deal as the record counts them: its orders that still hold stock. */
+  long heldUnits(long dealId, long viewerId) {
+    return platform.pool().preparedQuery("select coalesce(sum(quantity), 0) from orders where deal_id = $1"
+            + " and viewer_id = $2 and status in " + DealService.HOLDING)
+        .execute(io.vertx.sqlclient.Tuple.of(dealId, viewerId)).await().iterator().next().getLong(0);
+  }
+
   /** Completes once every refund notification sent so far has been handled (the sandbox notifies asynchronously). */
   Future<Void> refundNotices() {
     List<Future<Void>> sent = List.copyOf(refundNotices);

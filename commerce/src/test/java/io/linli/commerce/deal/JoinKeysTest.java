@@ -127,7 +127,8 @@ class JoinKeysTest extends DealTestBase {
     long viewer = f.viewer("小陈").id();
     long order = Ids.next();
 
-    PgException refused = waitsForTheCommitThenIsRefused(INSERT_ORDER, orderRow(order, viewer),
+    PgException refused = waitsForTheCommitThenIsRefused(
+        INSERT_ORDER, orderRow(order, dealId, shop.storeId(), viewer, null),
         "delete from viewers where id = $1", Tuple.of(viewer));
 
     assertEquals("orders_viewer_id_fkey", refused.getConstraint());
@@ -140,7 +141,8 @@ class JoinKeysTest extends DealTestBase {
     long viewer = f.viewer("小周").id();
 
     PgException refused = waitsForTheCommitThenIsRefused(
-        "delete from viewers where id = $1", Tuple.of(viewer), INSERT_ORDER, orderRow(Ids.next(), viewer));
+        "delete from viewers where id = $1", Tuple.of(viewer), INSERT_ORDER,
+        orderRow(Ids.next(), dealId, shop.storeId(), viewer, null));
 
     assertEquals("orders_viewer_id_fkey", refused.getConstraint());
     assertEquals(0, count("select count(*) from orders where viewer_id = $1", viewer));
@@ -168,12 +170,12 @@ class JoinKeysTest extends DealTestBase {
   }
 
   private void insertOrder(long id, long deal, long store, long viewer, Long pickupPoint) {
-    f.platform.pool().preparedQuery(INSERT_ORDER)
-        .execute(Tuple.from(new Object[] {id, deal, store, shop.streamId(), viewer, "k-" + id, pickupPoint})).await();
+    f.platform.pool().preparedQuery(INSERT_ORDER).execute(orderRow(id, deal, store, viewer, pickupPoint)).await();
   }
 
-  private Tuple orderRow(long id, long viewer) {
-    return Tuple.from(new Object[] {id, dealId, shop.storeId(), shop.streamId(), viewer, "k-" + id, null});
+  /** {@link #INSERT_ORDER}'s parameters: one unit at 29.90, placed, with its own key. */
+  private Tuple orderRow(long id, long deal, long store, long viewer, Long pickupPoint) {
+    return Tuple.from(new Object[] {id, deal, store, shop.streamId(), viewer, "k-" + id, pickupPoint});
   }
 
   private long pickupPoint() {

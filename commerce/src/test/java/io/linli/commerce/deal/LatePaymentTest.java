@@ -97,9 +97,7 @@ class LatePaymentTest extends DealTestBase {
   }
 
   private static long buyerUnits(long dealId, Caller buyer) {
-    return f.platform.pool().preparedQuery("select coalesce(sum(quantity), 0) from orders where deal_id = $1"
-            + " and viewer_id = $2 and status in " + DealService.HOLDING)
-        .execute(Tuple.of(dealId, buyer.id())).await().iterator().next().getLong(0);
+    return f.heldUnits(dealId, buyer.id());
   }
 
   /** The same counts, whatever the version (and the status that came with it). */

@@ -61,12 +61,6 @@ class RecordedLimitTest extends DealTestBase {
     }
   }
 
-  private static long heldUnits(Deal deal, long viewerId) {
-    return f.platform.pool().preparedQuery("select coalesce(sum(quantity), 0) from orders where deal_id = $1"
-            + " and viewer_id = $2 and status in " + DealService.HOLDING)
-        .execute(Tuple.of(deal.id(), viewerId)).await().iterator().next().getLong(0);
-  }
-
   @Test
   void anOrderThatWouldTakeAHouseholdOverTheLimitIsRefusedAndOneThatFitsIsNot() {
     Deal deal = deal(3);
@@ -76,7 +70,7 @@ class RecordedLimitTest extends DealTestBase {
     assertThat(outcome(here.write(order(deal, household, 2)))).isEqualTo("limit-reached");
     assertThat(outcome(here.write(order(deal, household, 1)))).isNull();
 
-    assertThat(heldUnits(deal, household)).isEqualTo(3);
+    assertThat(f.heldUnits(deal.id(), household)).isEqualTo(3);
     assertThat(f.recorded("select sold_units from deals where id = $1", deal.id())).isEqualTo(3);
   }
 
@@ -93,8 +87,8 @@ class RecordedLimitTest extends DealTestBase {
     List<String> outcomes = writes.stream().map(RecordedLimitTest::outcome).toList();
     assertThat(outcomes.subList(0, 2)).containsExactlyInAnyOrder(null, "limit-reached");
     assertThat(outcomes.get(2)).isNull();
-    assertThat(heldUnits(deal, household)).isEqualTo(2);
-    assertThat(heldUnits(deal, neighbour)).isEqualTo(3);
+    assertThat(f.heldUnits(deal.id(), household)).isEqualTo(2);
+    assertThat(f.heldUnits(deal.id(), neighbour)).isEqualTo(3);
   }
 
   @Test
@@ -109,7 +103,7 @@ class RecordedLimitTest extends DealTestBase {
         .execute(Tuple.of(first.id())).await();
 
     assertThat(outcome(here.write(order(deal, household, 3)))).isNull();
-    assertThat(heldUnits(deal, household)).isEqualTo(3);
+    assertThat(f.heldUnits(deal.id(), household)).isEqualTo(3);
   }
 
   @Test
@@ -125,6 +119,6 @@ class RecordedLimitTest extends DealTestBase {
     List<String> outcomes = writes.stream().map(RecordedLimitTest::outcome).toList();
     assertThat(outcomes.stream().filter(o -> o == null).count()).isEqualTo(5);
     assertThat(outcomes.stream().filter(o -> o != null)).containsOnly("limit-reached");
-    assertThat(heldUnits(deal, household)).isEqualTo(5);
+    assertThat(f.heldUnits(deal.id(), household)).isEqualTo(5);
   }
 }
