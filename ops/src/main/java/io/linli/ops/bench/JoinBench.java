@@ -85,6 +85,7 @@ public final class JoinBench {
 
       Report report = new Report(options, machine, services(pool, redis));
       CpuSampler cpu = new CpuSampler(options.nodePid());
+      WalFlushes wal = new WalFlushes(pool);
       List<SystemUnderTest> systems = new ArrayList<>();
       if (options.runs('a')) {
         systems.add(new LinliSystem(api, taps, pool, sale, buyers, options));
@@ -96,7 +97,7 @@ public final class JoinBench {
         systems.add(new LuaSystem(redis, context, api, sale, options));
       }
       for (SystemUnderTest system : systems) {
-        report.add(measure(system, buyers, context, cpu));
+        report.add(measure(system, buyers, context, cpu, wal));
       }
       String text = report.render();
       System.out.println();
@@ -115,12 +116,13 @@ public final class JoinBench {
     }
   }
 
-  private SystemResult measure(SystemUnderTest system, Buyers buyers, Context context, CpuSampler cpu) {
+  private SystemResult measure(SystemUnderTest system, Buyers buyers, Context context, CpuSampler cpu,
+      WalFlushes wal) {
     char letter = system.label().charAt(1);
     log("%s: warm-up %d s", system.label(), options.warmup().toSeconds());
     SystemUnderTest.Deal warm = system.open(WARMUP_STOCK);
     RunStats warmup = taps(context, system, warm, options.seed(),
-        settings(options.warmup(), false, Duration.ZERO, system, "w" + letter + "-"), cpu);
+        settings(options.warmup(), false, Duration.ZERO, system, "w" + letter + "-"), cpu, wal);
 
     int stock = stockFor(warmup);
     buyers.ensure(Math.max(buyers.size(), system.buyersNeeded(stock))).await();
@@ -133,12 +135,12 @@ public final class JoinBench {
       // here; the taps go on on the warm-up deal until that is compiled again (FINDINGS.md, section 18).
       log("%s: deal opened; %d s more on the warm-up deal", system.label(), options.settle().toSeconds());
       taps(context, system, warm, options.seed() + 1,
-          settings(options.settle(), false, Duration.ZERO, system, "s" + letter + "-"), cpu);
+          settings(options.settle(), false, Duration.ZERO, system, "s" + letter + "-"), cpu, wal);
     }
     log("%s: measured window starts", system.label());
     Duration tailCap = Duration.ofSeconds(Math.max(5, options.duration().toSeconds() / 2));
     RunStats run = taps(context, system, deal, options.seed(),
-        settings(options.duration(), true, tailCap, system, "m" + letter + "-"), cpu);
+        settings(options.duration(), true, tailCap, system, "m" + letter + "-"), cpu, wal);
     log("%s: %,.0f joins/s, %,.0f req/s; checking invariants", system.label(), run.joinsPerSecond(),
         run.requestsPerSecond());
     List<Check> checks = system.check(deal, run);
@@ -148,9 +150,9 @@ public final class JoinBench {
 
   /** One closed-loop run of the households' taps on a deal: the warm-up, the settle and the measured window. */
   private static RunStats taps(Context context, SystemUnderTest system, SystemUnderTest.Deal deal, long seed,
-      LoadRun.Settings settings, CpuSampler cpu) {
-    return new LoadRun(context, system.label(), deal.target(), new TapPlan(system.buyers(seed), seed), settings, cpu)
-        .start().await();
+      LoadRun.Settings settings, CpuSampler cpu, WalFlushes wal) {
+    return new LoadRun(context, system.label(), deal.target(), new TapPlan(system.buyers(seed), seed), settings, cpu,
+        wal).start().await();
   }
 
   private LoadRun.Settings settings(Duration window, boolean untilSoldOut, Duration tail, SystemUnderTest system,

@@ -30,12 +30,17 @@ final class LoadRun {
   private final Settings settings;
   private final RunStats stats;
   private final CpuSampler cpu;
+  private final WalFlushes wal;
   private final Promise<RunStats> done = Promise.promise();
+  /** The window's WAL flushes, once its end has been sampled (null before). */
+  private Future<WalFlushes.Split> windowWal;
   private long startedAt;
   private int activeLanes;
 
-  LoadRun(Context context, String system, JoinTarget target, TapPlan plan, Settings settings, CpuSampler cpu) {
+  LoadRun(Context context, String system, JoinTarget target, TapPlan plan, Settings settings, CpuSampler cpu,
+      WalFlushes wal) {
     this.context = context;
+    this.wal = wal;
     this.target = target;
     this.plan = plan;
     this.settings = settings;
@@ -48,10 +53,15 @@ final class LoadRun {
   Future<RunStats> start() {
     context.runOnContext(v -> {
       CpuSampler.Sample before = cpu.available() ? cpu.sample() : null;
+      Future<WalFlushes.Sample> walBefore = wal.sample();
       startedAt = System.nanoTime();
-      if (before != null) {
-        context.owner().setTimer(settings.window().toMillis(), t -> stats.cpu = cpu.between(before, cpu.sample()));
-      }
+      context.owner().setTimer(settings.window().toMillis(), t -> {
+        stats.cpu = cpu.between(before, cpu.sample());
+        Future<WalFlushes.Sample> walAfter = wal.sample();
+        long nanos = elapsed();
+        windowWal = Future.all(walBefore, walAfter)
+            .map(x -> WalFlushes.between(walBefore.result(), walAfter.result(), nanos));
+      });
       activeLanes = settings.lanes();
       for (int i = 0; i < settings.lanes(); i++) {
         lane();
@@ -64,7 +74,12 @@ final class LoadRun {
     if (stopping()) {
       if (--activeLanes == 0) {
         stats.endedAtNanos = elapsed();
-        done.complete(stats);
+        // A run cut short by --max-requests ends before its window does: it has no WAL split, as no CPU split.
+        Future<WalFlushes.Split> flushes = windowWal != null ? windowWal : Future.succeededFuture();
+        flushes.onComplete(f -> {
+          stats.wal = f.result();
+          done.complete(stats);
+        });
       }
       return;
     }

@@ -87,6 +87,9 @@ final class Report {
           s.cpu.microsPerRequest("postgres", s.requestsInWindow), s.cpu.microsPerRequest("redis", s.requestsInWindow),
           s.cpu.microsPerRequest("generator", s.requestsInWindow)));
     }
+    if (s.wal != null) {
+      out.append("- PostgreSQL's WAL flushes in the window: ").append(s.wal).append('\n');
+    }
     for (Check c : r.checks()) {
       out.append("- ").append(c).append('\n');
     }

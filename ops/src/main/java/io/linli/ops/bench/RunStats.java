@@ -32,6 +32,7 @@ final class RunStats {
   long lastOrderAtNanos = -1;
   long endedAtNanos;
   CpuSampler.Split cpu;
+  WalFlushes.Split wal;
   private long[] orderIds = new long[1 << 16];
   private int orderCount;
   private final int[] newOrdersPerBucket;
