@@ -29,7 +29,8 @@ final class WalFlushes {
       if (flushes == 0) {
         return "none (fsync off, or nothing committed)";
       }
-      String rate = String.format(Locale.ROOT, "%,.0f a second", perSecond());
+      // While (c) runs, PostgreSQL flushes less than once a second: that must not print as "0 a second".
+      String rate = String.format(Locale.ROOT, perSecond() < 10 ? "%.1f a second" : "%,.0f a second", perSecond());
       return millisEach == null ? rate + " (not timed: track_wal_io_timing is off)"
           : rate + String.format(Locale.ROOT, ", %.2f ms each", millisEach);
     }
