@@ -40,11 +40,11 @@ final class LoadRun {
   LoadRun(Context context, String system, JoinTarget target, TapPlan plan, Settings settings, CpuSampler cpu,
       WalFlushes wal) {
     this.context = context;
-    this.wal = wal;
     this.target = target;
     this.plan = plan;
     this.settings = settings;
     this.cpu = cpu;
+    this.wal = wal;
     this.stats = new RunStats(system, settings.window().toNanos(),
         settings.window().plus(settings.tailCap()).toNanos());
   }
@@ -74,7 +74,7 @@ final class LoadRun {
     if (stopping()) {
       if (--activeLanes == 0) {
         stats.endedAtNanos = elapsed();
-        // A run cut short by --max-requests ends before its window does: it has no WAL split, as no CPU split.
+        // A run cut short by --max-requests can end before its window's timer has fired: then it has no WAL split.
         Future<WalFlushes.Split> flushes = windowWal != null ? windowWal : Future.succeededFuture();
         flushes.onComplete(f -> {
           stats.wal = f.result();
