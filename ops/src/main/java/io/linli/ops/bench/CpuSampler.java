@@ -13,6 +13,9 @@ import java.util.stream.Stream;
  * Where the machine's CPU went during a window, by process, from /proc: the node, this load generator, Redis,
  * PostgreSQL (all its backends), and everything else. Everything shares the same few cores, so this is the first
  * thing to look at when a system falls short: is the server busy, or the generator, or the database?
+ *
+ * <p>It also counts each group's minor page faults: on a machine where a fault is dear, a process that keeps
+ * taking fresh pages (a heap left to grow and shrink) spends its CPU there (ops/bench/FINDINGS.md, section 29).
  */
 final class CpuSampler {
   private static final long TICKS_PER_SECOND = 100;
@@ -24,10 +27,15 @@ final class CpuSampler {
    * Shares of the machine's total CPU capacity over the window, in percent, by group (sums to about 100), and
    * the CPU seconds each group used (ticks are USER_HZ, 100 a second on Linux).
    */
-  record Split(Map<String, Double> percent, Map<String, Double> seconds) {
+  record Split(Map<String, Double> percent, Map<String, Double> seconds, Map<String, Long> faults) {
     /** CPU time one group spent per request, in microseconds: what a request costs it, whoever else is busy. */
     double microsPerRequest(String group, long requests) {
       return requests == 0 ? Double.NaN : seconds.getOrDefault(group, 0.0) * 1e6 / requests;
+    }
+
+    /** Minor page faults one group took per request. */
+    double faultsPerRequest(String group, long requests) {
+      return requests == 0 ? Double.NaN : faults.getOrDefault(group, 0L) / (double) requests;
     }
 
     @Override
@@ -39,8 +47,8 @@ final class CpuSampler {
     }
   }
 
-  /** Ticks by group at one moment. */
-  record Sample(Map<String, Long> ticks) {}
+  /** Ticks and minor page faults by group at one moment. */
+  record Sample(Map<String, Long> ticks, Map<String, Long> faults) {}
 
   CpuSampler(long nodePid) {
     this.nodePid = nodePid;
@@ -50,9 +58,10 @@ final class CpuSampler {
     return Files.isReadable(Path.of("/proc/stat"));
   }
 
-  /** Ticks by group now, or null if /proc cannot be read. */
+  /** Ticks and faults by group now, or null if /proc cannot be read. */
   Sample sample() {
     Map<String, Long> ticks = new LinkedHashMap<>();
+    Map<String, Long> faults = new LinkedHashMap<>();
     GROUPS.forEach(g -> ticks.put(g, 0L));
     long[] machine = machineTicks();
     long named = 0;
@@ -64,9 +73,10 @@ final class CpuSampler {
         }
         String group = group(Long.parseLong(name), p);
         if (group != null) {
-          long t = processTicks(p);
-          ticks.merge(group, t, Long::sum);
-          named += t;
+          long[] counts = processCounts(p);
+          ticks.merge(group, counts[0], Long::sum);
+          faults.merge(group, counts[1], Long::sum);
+          named += counts[0];
         }
       }
     } catch (IOException | UncheckedIOException e) {
@@ -75,7 +85,7 @@ final class CpuSampler {
     }
     ticks.put("idle", machine[1]);
     ticks.put("other", machine[0] - machine[1] - named);
-    return new Sample(ticks);
+    return new Sample(ticks, faults);
   }
 
   /** The split between two samples, or null if either could not be taken. */
@@ -92,11 +102,13 @@ final class CpuSampler {
     long total = delta.values().stream().mapToLong(Long::longValue).sum();
     Map<String, Double> percent = new LinkedHashMap<>();
     Map<String, Double> seconds = new LinkedHashMap<>();
+    Map<String, Long> faults = new LinkedHashMap<>();
     for (String g : GROUPS) {
       percent.put(g, total == 0 ? 0 : 100.0 * delta.get(g) / total);
       seconds.put(g, delta.get(g) / (double) TICKS_PER_SECOND);
+      faults.put(g, Math.max(0, after.faults().getOrDefault(g, 0L) - before.faults().getOrDefault(g, 0L)));
     }
-    return new Split(percent, seconds);
+    return new Split(percent, seconds, faults);
   }
 
   private String group(long pid, Path proc) {
@@ -117,22 +129,24 @@ final class CpuSampler {
   }
 
   /**
-   * utime + stime of a process (all its threads) plus cutime + cstime, its children that have ended: PostgreSQL
-   * backends that closed and Redis' append-only-file rewrites (forked, named redis-server too) would otherwise
-   * vanish from their group between two samples. In clock ticks.
+   * {clock ticks, minor page faults} of a process (all its threads), each with its children that have ended:
+   * PostgreSQL backends that closed and Redis' append-only-file rewrites (forked, named redis-server too) would
+   * otherwise vanish from their group between two samples.
    */
-  private static long processTicks(Path proc) {
+  private static long[] processCounts(Path proc) {
     String stat = read(proc.resolve("stat"));
     int close = stat.lastIndexOf(')');
     if (close < 0) {
-      return 0;
+      return new long[2];
     }
     String[] f = stat.substring(close + 2).split(" ");
-    // After "pid (comm) ": state is f[0]; utime, stime, cutime, cstime (fields 14-17 of the line) are f[11..14].
+    // After "pid (comm) ": state is f[0]; minflt, cminflt (fields 10-11 of the line) are f[7..8]; utime, stime,
+    // cutime, cstime (fields 14-17) are f[11..14].
     if (f.length <= 14) {
-      return 0;
+      return new long[2];
     }
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]),
+        Long.parseLong(f[7]) + Long.parseLong(f[8])};
   }
 
   /** {all ticks, idle + iowait ticks} of the whole machine. */

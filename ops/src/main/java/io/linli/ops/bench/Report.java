@@ -86,6 +86,10 @@ final class Report {
               + " Redis %.0f us, load generator %.0f us%n", s.cpu.microsPerRequest("node", s.requestsInWindow),
           s.cpu.microsPerRequest("postgres", s.requestsInWindow), s.cpu.microsPerRequest("redis", s.requestsInWindow),
           s.cpu.microsPerRequest("generator", s.requestsInWindow)));
+      out.append(String.format(Locale.ROOT, "- minor page faults per request in the window: node %.2f, PostgreSQL %.2f,"
+              + " Redis %.2f, load generator %.2f%n", s.cpu.faultsPerRequest("node", s.requestsInWindow),
+          s.cpu.faultsPerRequest("postgres", s.requestsInWindow), s.cpu.faultsPerRequest("redis", s.requestsInWindow),
+          s.cpu.faultsPerRequest("generator", s.requestsInWindow)));
     }
     if (s.wal != null) {
       out.append("- PostgreSQL's WAL flushes in the window: ").append(s.wal).append('\n');

@@ -43,6 +43,9 @@ class JoinBenchSmokeTest {
       // The test cluster runs without fsync: the window's WAL line is there, and says it flushed nothing.
       assertThat(report.lines().filter(l -> l.equals("- PostgreSQL's WAL flushes in the window: none (fsync off,"
           + " or nothing committed)"))).as(report).hasSize(2);
+      // Each window also says how many fresh pages each process took, which a heap left to resize made dear.
+      assertThat(report.lines().filter(l -> l.matches("- minor page faults per request in the window: node [0-9.]+,"
+          + " PostgreSQL [0-9.]+, Redis [0-9.]+, load generator [0-9.]+"))).as(report).hasSize(2);
     } finally {
       Files.deleteIfExists(out);
       node.close().await();
