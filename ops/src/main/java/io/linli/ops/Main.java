@@ -64,12 +64,16 @@ public final class Main {
     }
 
     Node node = Node.start(config, Clock.systemUTC()).await();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    String nodeId = config.nodeId();
+    Runnable closeNode = () -> {
       node.close().await();
-      if (services != null) {
-        services.close();
-      }
-    }, "linli-shutdown"));
+      LOG.info("Linli node {} closed", nodeId);
+    };
+    if (services != null) {
+      services.stopOnExitAfter(closeNode);
+    } else {
+      Runtime.getRuntime().addShutdownHook(new Thread(closeNode, "linli-shutdown"));
+    }
     LOG.info("Linli node {} listening on port {} (started in {} ms)", config.nodeId(), node.port(),
         Duration.ofNanos(System.nanoTime() - started).toMillis());
     if (command.equals("demo")) {

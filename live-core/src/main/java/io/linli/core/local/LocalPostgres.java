@@ -34,7 +34,7 @@ public final class LocalPostgres implements AutoCloseable {
   private final String password;
   private final Runnable stop;
   private final DirLock lock;
-  private final Thread shutdownHook;
+  private final ExitHook exitHook;
   private boolean closed;
 
   private LocalPostgres(int port, String password, Runnable stop, DirLock lock) {
@@ -42,8 +42,7 @@ public final class LocalPostgres implements AutoCloseable {
     this.password = password;
     this.stop = stop;
     this.lock = lock;
-    this.shutdownHook = new Thread(this::close, "linli-postgres-stop");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.exitHook = ExitHook.register("linli-postgres-stop", this::close);
   }
 
   /** Blocks until the database {@code linli} accepts connections (a first start includes initdb). */
@@ -109,6 +108,11 @@ public final class LocalPostgres implements AutoCloseable {
     return new DatabaseUrl(FreePort.HOST, port, database, USER, password);
   }
 
+  /** Leaves stopping at exit to {@link LocalServices#stopOnExitAfter}, which has something to finish first. */
+  void cancelExitHook() {
+    exitHook.cancel();
+  }
+
   /** Stops the server (a durable one checkpoints first). Idempotent. */
   @Override
   public synchronized void close() {
@@ -120,11 +124,7 @@ public final class LocalPostgres implements AutoCloseable {
       stop.run();
     } finally {
       lock.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // we are the hook, or another hook runs: either way the JVM is on its way out
-      }
+      exitHook.cancel();
     }
     log.info("PostgreSQL on port {} stopped", port);
   }

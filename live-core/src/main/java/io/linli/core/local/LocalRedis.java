@@ -30,15 +30,14 @@ public final class LocalRedis implements AutoCloseable {
   private final Process process;
   private final int port;
   private final DirLock lock;
-  private final Thread shutdownHook;
+  private final ExitHook exitHook;
   private boolean closed;
 
   private LocalRedis(Process process, int port, DirLock lock) {
     this.process = process;
     this.port = port;
     this.lock = lock;
-    this.shutdownHook = new Thread(this::close, "linli-redis-stop");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.exitHook = ExitHook.register("linli-redis-stop", this::close);
   }
 
   /** Blocks until Redis answers PING. */
@@ -85,6 +84,11 @@ public final class LocalRedis implements AutoCloseable {
     return "redis://" + FreePort.HOST + ":" + port;
   }
 
+  /** Leaves stopping at exit to {@link LocalServices#stopOnExitAfter}, which has something to finish first. */
+  void cancelExitHook() {
+    exitHook.cancel();
+  }
+
   /** SIGTERM: Redis flushes its append-only file (durable) and exits. Idempotent. */
   @Override
   public synchronized void close() {
@@ -94,11 +98,7 @@ public final class LocalRedis implements AutoCloseable {
     closed = true;
     stop(process.toHandle());
     lock.close();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // we are the hook, or another hook runs: either way the JVM is on its way out
-    }
+    exitHook.cancel();
     log.info("Redis on port {} stopped", port);
   }
 

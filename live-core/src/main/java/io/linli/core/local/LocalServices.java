@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Called from {@code main} before Vert.x starts and from test fixtures, never from an event loop: it blocks.
  * Each service registers its own JVM shutdown hook (so Ctrl-C stops both, in parallel) and removes it on
- * {@link #close()}. Layout under the data folder: {@code redis/} and {@code postgres*}, see {@link LocalRedis}
- * and {@link LocalPostgres}; a service whose folder is locked by another live server refuses to start, and
- * one left running by a killed earlier run is stopped first.
+ * {@link #close()}; a server that must close its clients first hands both to {@link #stopOnExitAfter}. Layout
+ * under the data folder: {@code redis/} and {@code postgres*}, see {@link LocalRedis} and {@link LocalPostgres};
+ * a service whose folder is locked by another live server refuses to start, and one left running by a killed
+ * earlier run is stopped first.
  */
 public final class LocalServices implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalServices.class);
@@ -72,6 +73,23 @@ public final class LocalServices implements AutoCloseable {
   /** {@code postgresql://linli:<password>@127.0.0.1:<port>/linli} */
   public String databaseUrl() {
     return postgres.databaseUrl();
+  }
+
+  /**
+   * From now on, at JVM exit, stops both only after {@code first} has run, rather than on their own hooks in parallel
+   * with the rest of the exit. A node passes its own close: a Redis stopped under a live Lettuce client has the
+   * client's reconnect watchdog log a stack trace, and PostgreSQL stopped under the pool fails what is in flight.
+   */
+  public void stopOnExitAfter(Runnable first) {
+    ExitHook.register("linli-shutdown", () -> {
+      try {
+        first.run();
+      } finally {
+        close();
+      }
+    });
+    redis.cancelExitHook();
+    postgres.cancelExitHook();
   }
 
   /** Stops both. Idempotent. */

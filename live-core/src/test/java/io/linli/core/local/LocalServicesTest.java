@@ -9,6 +9,7 @@ import io.linli.core.db.ModuleSchema;
 import io.linli.core.local.LocalServices.Mode;
 import io.linli.core.testing.TestServices;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,7 +17,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +53,27 @@ class LocalServicesTest {
       again.close();
       again.close();
     }
+  }
+
+  @Test
+  void atExitAServerHandedToStopOnExitAfterStopsOnlyAfterItsOwnersClose() throws Exception {
+    Path log = dataDir.resolve("probe.log");
+    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), StopOnExitProbe.class.getName(), dataDir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    try {
+      assertThat(probe.waitFor(90, TimeUnit.SECONDS)).as("probe exited").isTrue();
+    } finally {
+      probe.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    assertThat(output).contains("while the node closed: Redis up true, PostgreSQL up true");
+    Matcher ports = Pattern.compile("ports (\\d+) (\\d+)").matcher(output);
+    assertThat(ports.find()).as("ports printed; output:%n%s", output).isTrue();
+    assertThat(FreePort.accepts(Integer.parseInt(ports.group(1)))).as("Redis stopped at exit").isFalse();
+    assertThat(FreePort.accepts(Integer.parseInt(ports.group(2)))).as("PostgreSQL stopped at exit").isFalse();
   }
 
   @Test
