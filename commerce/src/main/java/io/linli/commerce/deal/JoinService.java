@@ -24,6 +24,7 @@ import io.linli.core.room.RoomEvents;
 import io.linli.core.time.Times;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -53,6 +54,8 @@ public final class JoinService {
   private final PickupPointService points;
   private final DeliveryZones deliveries;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  /** Orders of this node's joins between the Redis script and their commit: a twin tap waits on these. */
+  private final Map<Long, Future<Void>> committing = new ConcurrentHashMap<>();
   private final Timer latency;
   private final Counter ordersPlaced;
 
@@ -178,7 +181,10 @@ public final class JoinService {
         req.quantity(), unitPrice, req.ref(), key,
         terms.online() ? OrderStatus.PENDING_PAYMENT : OrderStatus.PLACED, holdUntil, terms.pickupPointId(), fee,
         terms.delivery() == null ? null : terms.delivery().delivery(), terms.pickupDay());
-    return writer.write(order).transform(written -> {
+    Future<Void> write = writer.write(order);
+    committing.put(order.id(), write);
+    write.onComplete(x -> committing.remove(order.id()));
+    return write.transform(written -> {
       if (written.succeeded()) {
         ordersPlaced.increment();
         counters.committed(deal.id(), a.inflight());
@@ -232,7 +238,11 @@ public final class JoinService {
     return new JsonObject().put("order", placed).put("deal", deal.progress(counts).put("id", Ids.toText(deal.id())));
   }
 
-  /** The same key again: the first answer, nothing moved. The first attempt may still be committing. */
+  /**
+   * The same key again: the first answer, nothing moved. The first attempt may still be committing: on this node
+   * (a double tap lands on one connection's node) the twin waits for that commit; a first attempt on another node
+   * is polled for.
+   */
   private Future<JsonObject> replay(Deal deal, long orderId, int quantity, int tries) {
     return orders.placed(orderId).compose(order -> {
       if (order != null) {
@@ -247,7 +257,13 @@ public final class JoinService {
             "A join with this Idempotency-Key is still being processed; retry shortly."));
       }
       Promise<Void> later = Promise.promise();
-      platform.vertx().setTimer(DUPLICATE_WAIT_MS, t -> later.complete());
+      Future<Void> first = committing.get(orderId);
+      if (first != null) {
+        Context here = platform.vertx().getOrCreateContext();
+        first.onComplete(x -> here.runOnContext(v -> later.complete()));
+      } else {
+        platform.vertx().setTimer(DUPLICATE_WAIT_MS, t -> later.complete());
+      }
       return later.future().compose(x -> replay(deal, orderId, quantity, tries + 1));
     });
   }
