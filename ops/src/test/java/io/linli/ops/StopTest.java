@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A shop owner's Ctrl-C (SIGTERM) on {@code linli serve} with its own local Redis and PostgreSQL: the node closes
- * its clients before the services stop, so the stop is quiet and the next start finds clean data.
+ * its clients before the services stop, and the stop logs no stack trace.
  */
 class StopTest {
   @TempDir

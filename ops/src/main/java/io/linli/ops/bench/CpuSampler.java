@@ -73,10 +73,10 @@ final class CpuSampler {
         }
         String group = group(Long.parseLong(name), p);
         if (group != null) {
-          long[] counts = processCounts(p);
-          ticks.merge(group, counts[0], Long::sum);
-          faults.merge(group, counts[1], Long::sum);
-          named += counts[0];
+          Usage usage = processUsage(p);
+          ticks.merge(group, usage.ticks(), Long::sum);
+          faults.merge(group, usage.faults(), Long::sum);
+          named += usage.ticks();
         }
       }
     } catch (IOException | UncheckedIOException e) {
@@ -128,25 +128,30 @@ final class CpuSampler {
     return null;
   }
 
+  /** What one process has used so far: CPU in clock ticks, and minor page faults. */
+  private record Usage(long ticks, long faults) {
+    static final Usage NONE = new Usage(0, 0);
+  }
+
   /**
-   * {clock ticks, minor page faults} of a process (all its threads), each with its children that have ended:
-   * PostgreSQL backends that closed and Redis' append-only-file rewrites (forked, named redis-server too) would
-   * otherwise vanish from their group between two samples.
+   * The usage of a process (all its threads), each count with its children that have ended: PostgreSQL backends
+   * that closed and Redis' append-only-file rewrites (forked, named redis-server too) would otherwise vanish from
+   * their group between two samples.
    */
-  private static long[] processCounts(Path proc) {
+  private static Usage processUsage(Path proc) {
     String stat = read(proc.resolve("stat"));
     int close = stat.lastIndexOf(')');
     if (close < 0) {
-      return new long[2];
+      return Usage.NONE;
     }
     String[] f = stat.substring(close + 2).split(" ");
     // After "pid (comm) ": state is f[0]; minflt, cminflt (fields 10-11 of the line) are f[7..8]; utime, stime,
     // cutime, cstime (fields 14-17) are f[11..14].
     if (f.length <= 14) {
-      return new long[2];
+      return Usage.NONE;
     }
-    return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]),
-        Long.parseLong(f[7]) + Long.parseLong(f[8])};
+    return new Usage(Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]),
+        Long.parseLong(f[7]) + Long.parseLong(f[8]));
   }
 
   /** {all ticks, idle + iowait ticks} of the whole machine. */
